@@ -1,0 +1,127 @@
+"""Configuration classes, read from the environment.
+
+`create_app()` picks one by `ONBOARDING_ENV` (development by default) unless a
+class or a mapping is passed in. Every value a deployment sets comes from an
+environment variable of the same name.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Older keys, still accepted for sessions and for the project's own
+    # signed links while a new SECRET_KEY rolls out (newest first).
+    SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS")
+    # None: a SQLite file in the instance folder.
+    DATABASE_URL = os.environ.get("DATABASE_URL")
+    # Every link in an e-mail or an invite is built from this, never from
+    # the request's Host header.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS") or None
+    # Number of proxies in front of the app setting X-Forwarded-* (0: none).
+    PROXY_FIX_COUNT = int(os.environ.get("PROXY_FIX_COUNT", "0"))
+
+    MAX_CONTENT_LENGTH = 256 * 1024
+    MAX_FORM_MEMORY_SIZE = 256 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    HSTS = False
+
+    WTF_CSRF_TIME_LIMIT = 4 * 3600
+    WTF_CSRF_SSL_STRICT = False  # Referer is never sent (Referrer-Policy: no-referrer).
+
+    BABEL_DEFAULT_LOCALE = "ru"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Moscow"
+    LANGUAGES = ("ru", "en")
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = False
+
+    # Mail: "smtp" or "console".
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    # "none", "starttls" or "ssl".
+    MAIL_SECURITY = os.environ.get("MAIL_SECURITY", "none")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Школьная платформа <no-reply@localhost>")
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "12"))
+    # Deliver new mail right after the request commits (in addition to the
+    # worker); off where a separate `mail send --loop` worker runs.
+    MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", True)
+    # The page listing sent mail; only ever in debug mode.
+    MAIL_DEBUG_PAGE = False
+
+    # Argon2id, OWASP's recommended minimum: 19 MiB, 2 iterations, 1 lane.
+    ARGON2_TIME_COST = 2
+    ARGON2_MEMORY_COST = 19 * 1024
+    ARGON2_PARALLELISM = 1
+
+    PASSWORD_RESET_MAX_AGE = 3600
+    UNCONFIRMED_ACCOUNT_MAX_AGE = timedelta(days=2)
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+    MAIL_DEBUG_PAGE = True
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY_FALLBACKS: list[str] = []
+    BASE_URL = "http://localhost"
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    WTF_CSRF_ENABLED = False
+    MAIL_BACKEND = "memory"
+    MAIL_SEND_AFTER_COMMIT = True
+    # Cheap hashes keep the suite fast; production parameters are tested apart.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    HSTS = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", False)
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

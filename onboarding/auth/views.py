@@ -1,0 +1,134 @@
+"""Log in, log out, reset and change the password."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, SignatureExpired
+
+from ..db import get_session
+from ..extensions import limiter
+from ..mail.sender import commit
+from ..models import User
+from ..security import external_url, safe_next, serializer
+from ..services import accounts, outbox
+from ..services.passwords import verify_password
+from ..web import hasher, now
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+
+bp = Blueprint("auth", __name__)
+RESET_SALT = "password-reset"
+
+
+def _identifier_key() -> str:
+    return "login:" + (request.form.get("identifier") or "").strip().lower()[:254]
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """A fresh session for the logged-in user (no fixation across log-in)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user, remember=remember)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20/minute;100/hour", methods=["POST"])
+@limiter.limit("10/minute;30/hour", methods=["POST"], key_func=_identifier_key)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = accounts.authenticate(db, hasher(), form.identifier.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail, login or password is wrong."))
+        else:
+            accounts.record_login(db, user, now=now())
+            commit(db)
+            start_session(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5/minute;20/hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = accounts.find_by_email(db, form.email.data)
+        if user is not None and user.is_active:
+            token = serializer(RESET_SALT).dumps({"u": user.id, "v": user.session_version})
+            link = external_url("auth.reset_password", token=token)
+            outbox.enqueue(
+                db, to=user.email, now=now(),
+                subject=_("Password reset"),
+                body=render_template("mail/password_reset.txt", user=user, link=link),
+            )
+            commit(db)
+        # The same answer either way: nobody learns whether an address is registered.
+        return render_template("auth/forgot_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form)
+
+
+def _user_from_reset_token(token: str) -> User:
+    if len(token) > 300:
+        abort(404)
+    try:
+        data = serializer(RESET_SALT).loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except SignatureExpired:
+        abort(410)
+    except BadSignature:
+        abort(404)
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        abort(404)
+    user = get_session().get(User, data["u"])
+    # Single use: a reset moves the session version on, voiding the link.
+    if user is None or user.session_version != data.get("v") or not user.is_active:
+        abort(410)
+    return user
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def reset_password(token: str):
+    user = _user_from_reset_token(token)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        accounts.set_password(db, hasher(), user, form.password.data, now=now())
+        commit(db)
+        start_session(user)
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("main.index"))
+    return render_template("auth/reset.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10/minute", methods=["POST"])
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = db.get(User, current_user.id)
+        if not verify_password(hasher(), user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("The current password is wrong."))
+        else:
+            accounts.set_password(db, hasher(), user, form.password.data, now=now())
+            commit(db)
+            start_session(user)
+            flash(_("Your password has been changed. You have been logged out on other devices."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,1 @@
+"""Mail delivery: backends, the sender, and the debug page of sent mail."""

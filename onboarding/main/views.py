@@ -1,0 +1,40 @@
+"""The home page, the health check and the language switch."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from ..db import get_session
+from ..security import safe_next
+from ..services.invites import memberships_of
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("main/index.html")
+    memberships = memberships_of(get_session(), current_user.id)
+    admin_orgs = [m for m in memberships if m.role == "admin"]
+    if len(admin_orgs) == 1 and len({m.org_id for m in memberships}) == 1:
+        return redirect(url_for("admin.console", org_id=admin_orgs[0].org_id))
+    return render_template("main/home.html", memberships=memberships)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any database failure makes us unhealthy
+        return {"status": "error", "database": "unavailable"}, 503
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in ("ru", "en"):
+        session["lang"] = lang
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

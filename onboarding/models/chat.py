@@ -1,0 +1,59 @@
+"""Chats of a unit or of the organisation, and their members."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, utcnow
+
+# class: the unit's pupils and teachers; parents: the unit's parents and
+# teachers; teachers: the teachers of the unit; staff: the staff room;
+# subject, director, channel: created later by verified teachers.
+CHAT_KINDS = ("class", "parents", "teachers", "staff", "subject", "director", "channel")
+
+
+class Chat(Base):
+    __tablename__ = "chat"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('class', 'parents', 'teachers', 'staff', 'subject', 'director', 'channel')",
+            name="kind",
+        ),
+        Index("ix_chat_org_unit", "org_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(120))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
+
+    unit: Mapped["Unit | None"] = relationship()  # noqa: F821
+
+
+class ChatMember(Base):
+    __tablename__ = "chat_member"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "user_id"),
+        CheckConstraint("role IN ('member', 'moderator')", name="role"),
+        Index("ix_chat_member_user", "user_id", "org_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20), default="member")
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Leaving keeps the row (the history); joining again clears it.
+    left_at: Mapped[datetime | None]
+    blocked_until: Mapped[datetime | None]
+
+    chat: Mapped[Chat] = relationship()

@@ -1,0 +1,71 @@
+"""Small helpers the views share: the clock, the hasher, the acting user."""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import wraps
+
+from argon2 import PasswordHasher
+from flask import abort, current_app, g, request
+from flask_login import current_user, login_required
+
+from .db import get_session
+from .models import Membership, Organisation, utcnow
+from .services.passwords import make_hasher
+
+
+def now() -> datetime:
+    return utcnow()
+
+
+def hasher() -> PasswordHasher:
+    app = current_app._get_current_object()
+    if "hasher" not in app.extensions:
+        config = app.config
+        app.extensions["hasher"] = make_hasher(
+            config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"]
+        )
+    return app.extensions["hasher"]
+
+
+def client_ip() -> str | None:
+    return request.remote_addr
+
+
+def user_agent() -> str | None:
+    return request.headers.get("User-Agent")
+
+
+def pepper() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def load_org(org_id: int) -> Organisation:
+    """The organisation of the page; its time zone rules dates shown on it."""
+    org = get_session().get(Organisation, org_id)
+    if org is None:
+        abort(404)
+    g.org = org
+    return org
+
+
+def membership_in(org_id: int, *roles: str) -> Membership | None:
+    from .services.invites import memberships_of
+
+    for membership in memberships_of(get_session(), current_user.id, org_id):
+        if not roles or membership.role in roles:
+            return membership
+    return None
+
+
+def admin_required(view):
+    """The logged-in user must administer the organisation in the URL (`org_id`)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(org_id: int, **kwargs):
+        org = load_org(org_id)
+        if membership_in(org.id, "admin") is None:
+            abort(403)
+        return view(org=org, **kwargs)
+
+    return wrapped
