@@ -1,0 +1,49 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CATALOGUE := onboarding/translations/ru/LC_MESSAGES/messages
+
+.PHONY: run test install install-test translations extract migrate demo browser bench
+
+run: install translations migrate demo
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+
+test: install-test translations browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+
+# Compiled catalogues are built, not committed.
+translations:
+	$(BIN)/pybabel compile --use-fuzzy -d onboarding/translations --statistics 2>&1 | tail -n 2
+
+extract:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o onboarding/translations/messages.pot .
+	$(BIN)/pybabel update -i onboarding/translations/messages.pot -d onboarding/translations --no-fuzzy-matching --ignore-obsolete
+
+migrate:
+	$(BIN)/flask --app wsgi db upgrade
+
+demo:
+	$(BIN)/flask --app wsgi demo
+
+# Debian's Chromium for the browser tests (never a browser download).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null && command -v apt-get >/dev/null && sudo -n true 2>/dev/null; then \
+		sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "NOTE: Chromium is not installed (apt-get install chromium); browser tests will be skipped."; \
+	fi

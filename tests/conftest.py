@@ -1,0 +1,229 @@
+"""Fixtures in the flaskr manner: `app`, `session`, `client`, `runner`, `auth`,
+and factories returning callables (`make_org`, `make_user`, `make_member`,
+`make_invite`).
+
+Every test that takes `app` runs twice: on SQLite (a file per test) and on
+PostgreSQL (a database of its own per test run, emptied after each test),
+when TEST_DATABASE_URL is set. With REQUIRE_POSTGRES=1 (as `.ci/run` sets) a
+skipped PostgreSQL test fails the run.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from onboarding import create_app
+from onboarding.db import get_session
+from onboarding.models import Base, Invite, Membership, utcnow
+from onboarding.services import accounts, orgs, tokens
+from onboarding.services.invites import invite_token
+from onboarding.security import signing_keys
+from onboarding.web import hasher
+
+PASSWORD = "correct horse battery staple"
+DATABASES = ["sqlite", "postgresql"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: end-to-end test in a real browser")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A fresh PostgreSQL database for this run, dropped at the end."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+    url = make_url(base).set(drivername="postgresql+psycopg")
+    name = f"onboarding_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    test_url = url.set(database=name)
+    engine = create_engine(test_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield test_url.render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+        return
+    url = request.getfixturevalue("postgres_url")
+    yield url
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    """Overrides for `create_app`; a test may change it before using `app`."""
+    return {
+        "ENV_NAME": "testing",
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    yield app
+    app.extensions["db"]["engine"].dispose()
+
+
+@pytest.fixture
+def session(app):
+    """The app-context session, as services see it in a view or a command."""
+    with app.app_context():
+        yield get_session()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sent_mail(app):
+    """E-mail delivered so far (the testing config's memory backend)."""
+    from onboarding.mail.sender import get_backend
+
+    with app.app_context():
+        return get_backend().sent
+
+
+@pytest.fixture
+def make_org(session):
+    def make(kind="school", name="Школа № 1", timezone="Asia/Yekaterinburg", units="1А 2Б 5А 9В"):
+        org = orgs.create_organisation(session, kind=kind, name=name, timezone=timezone, now=utcnow())
+        if units:
+            if kind == "school":
+                specs, _ = orgs.parse_class_names(units)
+            else:
+                specs = orgs.parse_group_names(units.replace(" ", "\n"))
+            orgs.create_units(session, org, specs, actor_id=None, now=utcnow())
+        session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(session):
+    counter = iter(range(1, 10_000))
+
+    def make(email=None, password=PASSWORD, status="active", **names):
+        n = next(counter)
+        user = accounts.create_user(
+            session, hasher(), email=email or f"user{n}@school.ru", password=password,
+            last_name=names.get("last_name", "Иванов"), first_name=names.get("first_name", f"Иван{chr(1071 + n % 30)}"),
+            patronymic=names.get("patronymic"), login=names.get("login"), now=utcnow(), status=status,
+        )
+        session.commit()
+        return user
+
+    return make
+
+
+def unit_named(session, org, name):
+    return next(unit for unit in orgs.list_units(session, org.id) if unit.name == name)
+
+
+@pytest.fixture
+def make_member(session):
+    def make(user, org, role, unit=None, verification=None, is_lead=False):
+        if unit is None:
+            unit = orgs.staff_room(session, org.id)
+        elif isinstance(unit, str):
+            unit = unit_named(session, org, unit)
+        if role == "teacher" and verification is None:
+            verification = "verified"
+        membership = Membership(org_id=org.id, user_id=user.id, unit_id=unit.id, role=role,
+                                verification=verification, is_lead=is_lead, created_at=utcnow())
+        session.add(membership)
+        session.commit()
+        return membership
+
+    return make
+
+
+@pytest.fixture
+def make_invite(session):
+    """An invite row and its link path (`/i/<token>`)."""
+
+    def make(org, kind="parent", unit=None, max_uses=40, expires_in=timedelta(days=7), created_by=None, **fields):
+        if unit is None:
+            unit = orgs.staff_room(session, org.id)
+        elif isinstance(unit, str):
+            unit = unit_named(session, org, unit)
+        from onboarding.services.invites import ROLE_OF_KIND
+
+        nonce = tokens.new_nonce()
+        invite = Invite(
+            org_id=org.id, unit_id=unit.id, kind=kind, role=ROLE_OF_KIND[kind], nonce_hash=tokens.hash_nonce(nonce),
+            created_at=utcnow(), expires_at=utcnow() + expires_in, max_uses=max_uses,
+            created_by_id=created_by.id if created_by else None, **fields,
+        )
+        session.add(invite)
+        session.commit()
+        return invite, "/i/" + invite_token(signing_keys(), invite, nonce)
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, identifier, password=PASSWORD, **extra):
+        return self._client.post("/login", data={"identifier": identifier, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+def form_errors(html: str) -> list[str]:
+    """The error messages shown beside fields."""
+    return re.findall(r'<p class="error" id="[^"]+-error">([^<]*)', html)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """With REQUIRE_ALL_TESTS=1 (CI), a skipped test is a failure: CI must
+    prove PostgreSQL and the browser, not skip them."""
+    if os.environ.get("REQUIRE_ALL_TESTS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"REQUIRE_ALL_TESTS=1: {len(skipped)} skipped test(s) count as failures", red=True)
+        session.exitstatus = 1
