@@ -14,5 +14,5 @@ bp = Blueprint("invites", __name__)
 @bp.get("/i/<token>")
 def landing(token: str):
     invite = invites.load_invite(get_session(), signing_keys(), token)
-    invites.check_usable(invite, now())
+    invites.check_usable(get_session(), invite, now())
     return render_template("invites/landing.html", invite=invite, token=token, org=invite.organisation)

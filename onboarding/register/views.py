@@ -26,7 +26,7 @@ STATE = "registration"
 
 def _invite(token: str) -> Invite:
     invite = invites.load_invite(get_session(), signing_keys(), token)
-    invites.check_usable(invite, now())
+    invites.check_usable(get_session(), invite, now())
     return invite
 
 

@@ -75,7 +75,8 @@ def load_invite(session: Session, keys: Sequence[str], token: str) -> Invite:
     return invite
 
 
-def check_usable(invite: Invite, now: datetime) -> None:
+def check_usable(session: Session, invite: Invite, now: datetime) -> None:
+    """Raise why the invite can't be used now (revoked, expired, used up)."""
     status = invite_status(invite, now)
     if status == "revoked":
         raise InviteRevoked()
@@ -105,7 +106,7 @@ def claim_use(session: Session, invite: Invite, *, now: datetime) -> None:
     )
     session.refresh(invite)
     if result.rowcount != 1:
-        check_usable(invite, now)
+        check_usable(session, invite, now)
         raise InviteUsedUp()
 
 

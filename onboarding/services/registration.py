@@ -32,7 +32,7 @@ def start_registration(
     now: datetime,
 ) -> User:
     """An unconfirmed account for this invite's path (or the same one, restarted)."""
-    invites.check_usable(invite, now)
+    invites.check_usable(session, invite, now)
     existing = find_by_email(session, email)
     if existing is not None:
         if existing.status != "unconfirmed":
