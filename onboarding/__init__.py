@@ -12,11 +12,14 @@ from config import CONFIGS, Config
 
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
+    instance_path = (config.get("INSTANCE_PATH") if isinstance(config, Mapping) else None) or os.environ.get(
+        "INSTANCE_PATH"
+    )
     app = Flask(
         __name__,
         template_folder="../templates",
         static_folder="../static",
-        instance_path=os.environ.get("INSTANCE_PATH") or None,
+        instance_path=instance_path or None,
     )
     load_config(app, config)
     register_extensions(app)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, g, render_template
+from flask.globals import request_ctx
+from markupsafe import escape
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -26,6 +28,11 @@ def render_error(code: int, title=None, text=None, template: str = "errors/error
     if session is not None:
         session.rollback()
         session.close()
+    if request_ctx and request_ctx.url_adapter is None:
+        # The request never reached routing (an untrusted Host): no links can be built.
+        page = f'<!doctype html><html lang="ru"><meta charset="utf-8"><title>{escape(title or default_title)}</title>' \
+               f"<h1>{escape(title or default_title)}</h1><p>{escape(text or default_text)}</p></html>"
+        return page, code
     return (
         render_template(template, code=code, title=title or default_title, text=text or default_text),
         code,

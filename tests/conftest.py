@@ -10,7 +10,6 @@ skipped PostgreSQL test fails the run.
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from datetime import timedelta
 
@@ -19,14 +18,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from onboarding import create_app
-from onboarding.db import get_session
 from onboarding.models import Base, Invite, Membership, utcnow
 from onboarding.services import accounts, orgs, tokens
 from onboarding.services.invites import invite_token
 from onboarding.security import signing_keys
 from onboarding.web import hasher
 
-PASSWORD = "correct horse battery staple"
+from support import PASSWORD, form_errors  # noqa: F401 (re-exported for older imports)
 DATABASES = ["sqlite", "postgresql"]
 
 
@@ -92,9 +90,16 @@ def app(app_config):
 
 @pytest.fixture
 def session(app):
-    """The app-context session, as services see it in a view or a command."""
-    with app.app_context():
-        yield get_session()
+    """A session of the app's engine, for service calls and checks in tests.
+
+    It holds no app context: requests made with `client` get their own app
+    context (and their own `g`), as in production. Use `with app.app_context():`
+    around code that needs `current_app`. Call `session.expire_all()` to see
+    what a request changed.
+    """
+    db = app.extensions["db"]["write"]()
+    yield db
+    db.close()
 
 
 @pytest.fixture
@@ -133,13 +138,15 @@ def make_org(session):
 
 
 @pytest.fixture
-def make_user(session):
+def make_user(app, session):
     counter = iter(range(1, 10_000))
 
     def make(email=None, password=PASSWORD, status="active", **names):
         n = next(counter)
+        with app.app_context():
+            password_hasher = hasher()
         user = accounts.create_user(
-            session, hasher(), email=email or f"user{n}@school.ru", password=password,
+            session, password_hasher, email=email or f"user{n}@school.ru", password=password,
             last_name=names.get("last_name", "Иванов"), first_name=names.get("first_name", f"Иван{chr(1071 + n % 30)}"),
             patronymic=names.get("patronymic"), login=names.get("login"), now=utcnow(), status=status,
         )
@@ -172,7 +179,7 @@ def make_member(session):
 
 
 @pytest.fixture
-def make_invite(session):
+def make_invite(app, session):
     """An invite row and its link path (`/i/<token>`)."""
 
     def make(org, kind="parent", unit=None, max_uses=40, expires_in=timedelta(days=7), created_by=None, **fields):
@@ -190,7 +197,9 @@ def make_invite(session):
         )
         session.add(invite)
         session.commit()
-        return invite, "/i/" + invite_token(signing_keys(), invite, nonce)
+        with app.app_context():
+            keys = signing_keys()
+        return invite, "/i/" + invite_token(keys, invite, nonce)
 
     return make
 
@@ -209,11 +218,6 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
-
-
-def form_errors(html: str) -> list[str]:
-    """The error messages shown beside fields."""
-    return re.findall(r'<p class="error" id="[^"]+-error">([^<]*)', html)
 
 
 @pytest.hookimpl(trylast=True)
