@@ -13,7 +13,7 @@ import unicodedata
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .services.passwords import MAX_LENGTH, MIN_LENGTH, is_common
@@ -49,14 +49,27 @@ class CleanStringField(StringField):
 
 
 class PlainText:
-    """No control or format characters."""
+    """No control or format characters (line breaks allowed where `multiline`)."""
 
-    def __init__(self, message=None):
+    def __init__(self, message=None, multiline: bool = False):
         self.message = message or _l("Remove invisible or control characters.")
+        self.multiline = multiline
 
     def __call__(self, form, field):
-        if field.data and has_forbidden_characters(field.data):
+        value = field.data or ""
+        if self.multiline:
+            value = value.replace("\r", "").replace("\n", "")
+        if has_forbidden_characters(value):
             raise ValidationError(self.message)
+
+
+class CleanTextAreaField(TextAreaField):
+    """NFC-normalised lines, each trimmed; line breaks kept."""
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        lines = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.data = "\n".join(" ".join(line.split()) for line in lines).strip("\n")
 
 
 class PersonName(PlainText):

@@ -95,9 +95,12 @@ def session(app):
     It holds no app context: requests made with `client` get their own app
     context (and their own `g`), as in production. Use `with app.app_context():`
     around code that needs `current_app`. Call `session.expire_all()` to see
-    what a request changed.
+    what a request changed. On SQLite its transactions begin DEFERRED (no
+    write lock until it writes); end a transaction (commit or rollback) that
+    read something before a request or command writes, and before writing
+    after one did.
     """
-    db = app.extensions["db"]["write"]()
+    db = app.extensions["db"]["read"]()
     yield db
     db.close()
 

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..fields import PlainText, text_field
+from ..fields import CleanTextAreaField, PlainText, text_field
 from ..i18n import RUSSIAN_TIMEZONES
 
 
@@ -14,20 +14,20 @@ class OrganisationForm(FlaskForm):
     city = text_field(_l("City or village (optional)"), required=False, max_length=100)
     timezone = SelectField(
         _l("Time zone"),
-        choices=[(zone, zone) for zone in RUSSIAN_TIMEZONES],
+        choices=[SelectChoice(zone, zone) for zone in RUSSIAN_TIMEZONES],
         description=_l("Quiet hours in the parents' chat and all dates follow it."),
     )
 
     def __init__(self, *args, current_timezone: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if current_timezone and current_timezone not in RUSSIAN_TIMEZONES:
-            self.timezone.choices.insert(0, (current_timezone, current_timezone))
+            self.timezone.choices.insert(0, SelectChoice(current_timezone, current_timezone))
 
 
 class ClassListForm(FlaskForm):
-    names = TextAreaField(
+    names = CleanTextAreaField(
         _l("Classes"),
-        validators=[DataRequired(_l("Please enter at least one class.")), Length(max=2000), PlainText()],
+        validators=[DataRequired(_l("Please enter at least one class.")), Length(max=2000), PlainText(multiline=True)],
         description=_l("Separated by spaces, e.g. 1А 1Б 2А 5В."),
         render_kw={"rows": 3, "autocapitalize": "characters", "maxlength": 2000},
     )
@@ -45,9 +45,9 @@ class GradeLettersForm(FlaskForm):
 
 
 class GroupListForm(FlaskForm):
-    names = TextAreaField(
+    names = CleanTextAreaField(
         _l("Groups"),
-        validators=[DataRequired(_l("Please enter at least one group.")), Length(max=3000), PlainText()],
+        validators=[DataRequired(_l("Please enter at least one group.")), Length(max=3000), PlainText(multiline=True)],
         description=_l("One per line, e.g. Солнышко or ИС-21."),
         render_kw={"rows": 4, "maxlength": 3000},
     )

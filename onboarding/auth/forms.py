@@ -3,13 +3,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..fields import email_field, new_password_field
+from ..fields import PlainText, email_field, new_password_field
 
 
 class LoginForm(FlaskForm):
     identifier = StringField(
         _l("E-mail or login"),
-        validators=[DataRequired(_l("Please enter your e-mail or login.")), Length(max=254)],
+        validators=[DataRequired(_l("Please enter your e-mail or login.")), Length(max=254), PlainText()],
         render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false", "maxlength": 254},
         description=_l("A pupil without an e-mail enters the login given at registration."),
     )

@@ -53,9 +53,11 @@ class ConsoleBackend:
         self.stream = stream
 
     def send(self, message: OutboxMessage) -> None:
+        """Readable, not MIME-encoded: a developer reads codes off the console."""
         stream = self.stream or sys.stderr
         print("-" * 60, file=stream)
-        print(build_message(message, self.sender).as_string(), file=stream)
+        print(f"From: {self.sender}\nTo: {message.recipient}\nSubject: {message.subject}\n", file=stream)
+        print(message.body_text, file=stream)
         print("-" * 60, file=stream, flush=True)
 
 
