@@ -47,3 +47,15 @@ def test_pages_are_russian_by_default_and_english_on_request(client):
     client.post("/language", data={"lang": "en", "next": "/login"})
     page = client.get("/login")
     assert 'lang="en"' in page.text and "Forgot your password?" in page.text
+
+
+def test_dates_are_shown_in_the_organisations_zone_with_russian_month_names(app):
+    from datetime import datetime, timezone
+
+    from onboarding.i18n import local_datetime
+
+    moment = datetime(2026, 8, 31, 20, 30, tzinfo=timezone.utc)
+    with app.test_request_context("/"):
+        assert local_datetime(moment, "Asia/Yekaterinburg") == "1 сентября 2026, 01:30"
+        assert local_datetime(moment, "Europe/Kaliningrad") == "31 августа 2026, 22:30"
+        assert local_datetime(moment, "Asia/Kamchatka") == "1 сентября 2026, 08:30"

@@ -133,7 +133,11 @@ def test_the_sent_mail_page_exists_only_in_debug_mode(app_config, client, make_u
     from onboarding import create_app
 
     assert client.get("/dev/mail/").status_code == 404
-    debug = create_app({**app_config, "DEBUG": True, "MAIL_DEBUG_PAGE": True})
+    production = create_app({**app_config, "ENV_NAME": "production", "SECRET_KEY": "k" * 40,
+                             "MAIL_DEBUG_PAGE": True, "RATELIMIT_STORAGE_URI": "memory://"})
+    assert production.test_client().get("/dev/mail/").status_code == 404
+    debug = create_app({**app_config, "ENV_NAME": "development", "MAIL_BACKEND": "memory",
+                        "MAIL_DEBUG_PAGE": True, "RATELIMIT_ENABLED": False})
     make_user(email="olga@school.ru")
     debug.test_client().post("/password/forgot", data={"email": "olga@school.ru"})
     page = debug.test_client().get("/dev/mail/")

@@ -1,5 +1,6 @@
 """Mail sent so far: a page for development only (a newcomer needs it to see
-a parent's code). It does not exist outside debug mode."""
+a parent's code). It exists only in the development configuration, where
+MAIL_DEBUG_PAGE is on; `flask run` without --debug still counts."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template
@@ -12,7 +13,8 @@ bp = Blueprint("mail", __name__, url_prefix="/dev/mail")
 
 @bp.before_request
 def only_in_debug():
-    if not (current_app.debug and current_app.config.get("MAIL_DEBUG_PAGE")):
+    config = current_app.config
+    if not (config["ENV_NAME"] == "development" and config.get("MAIL_DEBUG_PAGE")):
         abort(404)
 
 
