@@ -137,7 +137,7 @@ def test_the_sent_mail_page_exists_only_in_debug_mode(app_config, client, make_u
                              "MAIL_DEBUG_PAGE": True, "RATELIMIT_STORAGE_URI": "memory://"})
     assert production.test_client().get("/dev/mail/").status_code == 404
     debug = create_app({**app_config, "ENV_NAME": "development", "MAIL_BACKEND": "memory",
-                        "MAIL_DEBUG_PAGE": True, "RATELIMIT_ENABLED": False})
+                        "MAIL_DEBUG_PAGE": True, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
     make_user(email="olga@school.ru")
     debug.test_client().post("/password/forgot", data={"email": "olga@school.ru"})
     page = debug.test_client().get("/dev/mail/")
