@@ -114,3 +114,36 @@ def test_get_requests_do_not_take_the_write_lock(tmp_path):
         other.execute("ROLLBACK")
         other.close()
         session.rollback()
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_parameters(tmp_path):
+    from onboarding.web import hasher
+
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "k" * 40,
+                      "DATABASE_URL": f"sqlite:///{tmp_path}/p.db", "RATELIMIT_STORAGE_URI": "memory://"})
+    with app.app_context():
+        encoded = hasher().hash("зимний вечер у окна")
+    assert encoded.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_rate_limits_are_shared_through_redis(app_config, tmp_path):
+    """Production keeps the counters in Redis, so every gunicorn worker sees them."""
+    import uuid
+
+    import redis
+
+    url = f"redis://127.0.0.1:6379/{15}"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    config = {**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": url,
+              "RATELIMIT_KEY_PREFIX": prefix}
+    worker_one, worker_two = create_app(config).test_client(), create_app(config).test_client()
+    data = {"identifier": "olga@school.ru", "password": "x"}
+    statuses = [(worker_one if n % 2 else worker_two).post("/login", data=data).status_code for n in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
