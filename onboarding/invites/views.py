@@ -1,18 +1,401 @@
-"""The landing page of an invite link."""
+"""Invites: creating and sharing links, printable letters, lists, revoking;
+and the landing page every link opens."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 
 from ..db import get_session
-from ..security import signing_keys
-from ..services import invites
-from ..web import now
+from ..errors import render_error
+from ..mail.sender import commit
+from ..models import Invite, Organisation, Unit, User
+from ..security import external_url, signing_keys
+from ..services import invites, letters
+from ..services.errors import NotFound, PermissionDenied
+from ..services.invites import (
+    AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
+)
+from ..vocabulary import words
+from ..web import load_org, now
+from .forms import ConfirmForm, InviteForm, LettersForm
+from .qr import qr_svg
+from .texts import already_member_text, denial_text, kind_label, not_for_account_text
 
 bp = Blueprint("invites", __name__)
+# Links created in this browser session, shown on their share page: the
+# database keeps only a hash of each link's secret.
+LINKS = "invite_links"
+MAX_KEPT_LINKS = 20
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _member_org(org_id: int) -> Organisation:
+    """The organisation in the URL; 404 unless the user belongs to it (a closed space)."""
+    org = load_org(org_id)
+    if not invites.memberships_of(get_session(), current_user.id, org.id):
+        abort(404)
+    return org
+
+
+def _unit(org: Organisation, unit_id: int | None) -> Unit:
+    unit = get_session().get(Unit, unit_id) if unit_id else None
+    if unit is None or unit.org_id != org.id:
+        abort(404)
+    return unit
+
+
+def _managed_invite(org: Organisation, invite_id: int) -> Invite:
+    invite = get_session().get(Invite, invite_id)
+    if invite is None or invite.org_id != org.id:
+        abort(404)
+    try:
+        invites.may_manage(get_session(), _me(), invite)
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    return invite
+
+
+def _keep_link(invite: Invite, nonce: str) -> None:
+    kept = dict(session.get(LINKS) or {})
+    kept[str(invite.id)] = invites.invite_token(signing_keys(), invite, nonce)
+    session[LINKS] = dict(list(kept.items())[-MAX_KEPT_LINKS:])
+
+
+def _kept_link(invite: Invite) -> str | None:
+    token = (session.get(LINKS) or {}).get(str(invite.id))
+    return external_url("invites.landing", token=token) if token else None
+
+
+def _cannot_create(org: Organisation, error: PermissionDenied):
+    return render_template("invites/cannot_create.html", org=org, reason=denial_text(error, org)), 403
+
+
+def _expires_at(form: InviteForm | LettersForm, org: Organisation) -> datetime:
+    """The chosen date's end in the organisation's zone, or the preset."""
+    expires_on = getattr(form, "expires_on", None)
+    if expires_on is not None and expires_on.data:
+        local_end = datetime.combine(expires_on.data, time(23, 59), tzinfo=ZoneInfo(org.timezone))
+        return local_end.astimezone(ZoneInfo("UTC"))
+    return invites.expiry_for_preset(form.expiry.data or invites.DEFAULT_PRESET, now(), org.timezone)
+
+
+# --- Creating and sharing ---------------------------------------------------
+
+
+def _setup_invite_form(form: InviteForm, org: Organisation, kinds: list[str], units: list[Unit]) -> list[Unit]:
+    w = words(org.kind)
+    form.kind.choices = [(kind, kind_label(kind, org)) for kind in kinds]
+    places = [unit for unit in units if unit.kind != "staff_room"]
+    form.unit.choices = [(0, "—")] + [(unit.id, unit.name) for unit in places]
+    form.lead_unit.choices = [(0, "—")] + [(unit.id, unit.name) for unit in places]
+    if "staff" in kinds:
+        form.extra.choices = [
+            ("none", _("nothing more")),
+            ("admin", _("also an administrator")),
+            ("lead", _("also the %(lead)s of a %(unit)s (choose below)", lead=w.lead, unit=w.unit)),
+        ]
+    return places
+
+
+@bp.route("/org/<int:org_id>/invites/new", methods=["GET", "POST"])
+@login_required
+def create(org_id: int):
+    org = _member_org(org_id)
+    db = get_session()
+    try:
+        kinds, units = invites.creation_choices(db, _me(), org)
+    except PermissionDenied as error:
+        return _cannot_create(org, error)
+    form = InviteForm()
+    places = _setup_invite_form(form, org, kinds, units)
+    if not form.is_submitted():
+        wanted_kind = request.args.get("kind")
+        form.kind.data = wanted_kind if wanted_kind in kinds else kinds[0]
+        form.unit.data = request.args.get("unit", type=int) or 0
+    if form.validate_on_submit():
+        kind = form.kind.data
+        if kind in invites.STAFF_ROOM_KINDS:
+            unit = invites.staff_room(db, org.id)
+        elif not form.unit.data:
+            unit = None
+            form.unit.errors.append(_("Please choose the %(unit)s.", unit=words(org.kind).unit))
+        else:
+            unit = _unit(org, form.unit.data)
+        lead_unit = None
+        if kind == "staff" and form.extra.data == "lead":
+            if form.lead_unit.data:
+                lead_unit = _unit(org, form.lead_unit.data)
+            else:
+                form.lead_unit.errors.append(_("Please choose the %(unit)s.", unit=words(org.kind).unit))
+        if kind in invites.PERSONAL_KINDS and not form.pupil_name.data:
+            form.pupil_name.errors.append(_("A personal link needs the pupil's name."))
+        if unit is not None and not form.errors:
+            try:
+                invite, nonce = invites.create_invite(
+                    db, org=org, unit=unit, kind=kind, creator=_me(), expires_at=_expires_at(form, org),
+                    max_uses=form.max_uses.data, now=now(), pupil_name=form.pupil_name.data or None,
+                    grants_admin=kind == "staff" and form.extra.data == "admin", lead_unit=lead_unit,
+                )
+            except NotFound:
+                abort(404)
+            except PermissionDenied as error:
+                form.unit.errors.append(denial_text(error, org))
+            except InviteParameterInvalid as error:
+                if error.field == "max_uses":
+                    form.max_uses.errors.append(_("Please enter a number from 1 to %(max)d.", max=invites.MAX_USES_LIMIT))
+                elif error.field == "pupil_name":
+                    form.pupil_name.errors.append(_("A personal link needs the pupil's name."))
+                else:
+                    form.expires_on.errors.append(_("Choose a date from tomorrow to a year ahead."))
+            except TooManyGuardians:
+                form.pupil_name.errors.append(
+                    _("This pupil already has %(max)d working parent links. Revoke an unused one first.",
+                      max=invites.MAX_GUARDIANS))
+            else:
+                commit(db)
+                _keep_link(invite, nonce)
+                return redirect(url_for("invites.share", org_id=org.id, invite_id=invite.id))
+            db.rollback()
+    status = 422 if form.errors else 200
+    return render_template("invites/create.html", form=form, org=org, places=places, kinds=kinds), status
+
+
+@bp.get("/org/<int:org_id>/invites/<int:invite_id>")
+@login_required
+def share(org_id: int, invite_id: int):
+    org = _member_org(org_id)
+    invite = _managed_invite(org, invite_id)
+    link = _kept_link(invite)
+    return render_template(
+        "invites/share.html", org=org, invite=invite, link=link, status=invites.invite_status(invite, now()),
+        qr=qr_svg(link, _("QR code of the invitation link")) if link else None,
+        confirm_form=ConfirmForm(), kind_label=kind_label(invite.kind, org),
+    )
+
+
+@bp.get("/org/<int:org_id>/invites/<int:invite_id>/print")
+@login_required
+def print_view(org_id: int, invite_id: int):
+    org = _member_org(org_id)
+    invite = _managed_invite(org, invite_id)
+    link = _kept_link(invite)
+    if link is None:
+        return redirect(url_for("invites.share", org_id=org.id, invite_id=invite.id))
+    return render_template("invites/print.html", org=org, invite=invite, link=link,
+                           qr=qr_svg(link, _("QR code of the invitation link")))
+
+
+# --- Letters ----------------------------------------------------------------
+
+
+@bp.route("/org/<int:org_id>/units/<int:unit_id>/letters", methods=["GET", "POST"])
+@login_required
+def letters_page(org_id: int, unit_id: int):
+    org = _member_org(org_id)
+    unit = _unit(org, unit_id)
+    db = get_session()
+    try:
+        invites.may_create(db, _me(), org, "guardian", unit)
+    except NotFound:
+        abort(404)
+    except PermissionDenied as error:
+        return _cannot_create(org, error)
+    form = LettersForm()
+    if form.validate_on_submit():
+        try:
+            created = letters.create_letters(
+                db, org=org, unit=unit, creator=_me(), names=form.names.names,
+                expires_at=_expires_at(form, org), now=now(),
+            )
+        except TooManyGuardians as error:
+            db.rollback()
+            form.names.errors.append(_("%(name)s already has %(max)d working parent links. Revoke unused ones first.",
+                                       name=error.pupil_name, max=invites.MAX_GUARDIANS))
+        else:
+            commit(db)
+            keys = signing_keys()
+            pages = []
+            for letter in created:
+                link = external_url("invites.landing", token=invites.invite_token(keys, letter.invite, letter.nonce))
+                pages.append((letter, link, qr_svg(link, _("QR code for the parents of %(name)s", name=letter.pupil_name))))
+            return render_template("invites/letters.html", org=org, unit=unit, pages=pages, teacher=_me(),
+                                   expires_at=created[0].invite.expires_at)
+    return render_template("invites/letters_form.html", form=form, org=org, unit=unit), 422 if form.errors else 200
+
+
+# --- Lists, revoking, regenerating -------------------------------------------
+
+
+def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
+    db = get_session()
+    redemptions = invites.redemptions_of(db, [invite.id for invite in found])
+    moment = now()
+    creator_ok: dict[tuple, bool] = {}
+    rows = []
+    for invite in found:
+        status = invites.invite_status(invite, moment)
+        if status == "active":
+            key = (invite.created_by_id, invite.kind, invite.unit_id)
+            if key not in creator_ok:
+                creator_ok[key] = invites.creator_may_still(db, invite)
+            if not creator_ok[key]:
+                status = "creator_left"
+        rows.append({"invite": invite, "status": status, "redemptions": redemptions[invite.id],
+                     "kind": kind_label(invite.kind, org)})
+    return rows
+
+
+@bp.get("/org/<int:org_id>/invites")
+@login_required
+def org_list(org_id: int):
+    org = _member_org(org_id)
+    db = get_session()
+    reason = None
+    units: list[Unit] = []
+    try:
+        _kinds, units = invites.creation_choices(db, _me(), org)
+    except PermissionDenied as error:
+        reason = denial_text(error, org)
+    rows = _rows(org, invites.visible_invites(db, _me(), org))
+    return render_template("invites/list.html", org=org, unit=None, rows=rows, reason=reason,
+                           units=[unit for unit in units if unit.kind != "staff_room"], confirm_form=ConfirmForm())
+
+
+@bp.get("/org/<int:org_id>/units/<int:unit_id>/invites")
+@login_required
+def unit_list(org_id: int, unit_id: int):
+    org = _member_org(org_id)
+    unit = _unit(org, unit_id)
+    db = get_session()
+    memberships = invites.memberships_of(db, current_user.id, org.id)
+    if not any(m.role == "admin" or (m.role == "teacher" and m.unit_id == unit.id) for m in memberships):
+        abort(403)
+    reason = None
+    try:
+        invites.may_create(db, _me(), org, "staff" if unit.kind == "staff_room" else "parent", unit)
+    except PermissionDenied as error:
+        reason = denial_text(error, org)
+    rows = _rows(org, invites.visible_invites(db, _me(), org, unit))
+    return render_template("invites/list.html", org=org, unit=unit, rows=rows, reason=reason, units=[],
+                           confirm_form=ConfirmForm())
+
+
+def _back(org: Organisation, invite: Invite | None = None, unit: Unit | None = None) -> str:
+    if request.form.get("back") == "org" or (invite is None and unit is None):
+        return url_for("invites.org_list", org_id=org.id)
+    return url_for("invites.unit_list", org_id=org.id, unit_id=unit.id if unit else invite.unit_id)
+
+
+def _confirm(org: Organisation, question: str, button: str, back: str, danger: bool = True):
+    return render_template("invites/confirm.html", org=org, question=question, button=button, back=back,
+                           action=request.path, form=ConfirmForm(), back_to=request.form.get("back", ""),
+                           danger=danger)
+
+
+@bp.post("/org/<int:org_id>/invites/<int:invite_id>/revoke")
+@login_required
+def revoke(org_id: int, invite_id: int):
+    org = _member_org(org_id)
+    invite = _managed_invite(org, invite_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.is_confirmed:
+        return _confirm(org, _("Revoke this link? Nobody will be able to use it any more; those who have already "
+                               "joined stay."), _("Revoke"), _back(org, invite))
+    db = get_session()
+    invites.revoke_invite(db, invite, actor=_me(), now=now())
+    commit(db)
+    flash(_("The link has been revoked."), "success")
+    return redirect(_back(org, invite))
+
+
+@bp.post("/org/<int:org_id>/invites/<int:invite_id>/regenerate")
+@login_required
+def regenerate(org_id: int, invite_id: int):
+    org = _member_org(org_id)
+    invite = _managed_invite(org, invite_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.is_confirmed:
+        return _confirm(org, _("Make a new link instead of this one? The old link stops working at once."),
+                        _("Make a new link"), _back(org, invite), danger=False)
+    db = get_session()
+    try:
+        new, nonce = invites.regenerate_invite(db, invite, actor=_me(), now=now())
+    except TooManyGuardians:
+        db.rollback()
+        flash(_("This pupil already has %(max)d working parent links. Revoke an unused one first.",
+                max=invites.MAX_GUARDIANS), "error")
+        return redirect(_back(org, invite))
+    commit(db)
+    _keep_link(new, nonce)
+    flash(_("Here is the new link. The old one no longer works."), "success")
+    return redirect(url_for("invites.share", org_id=org.id, invite_id=new.id))
+
+
+@bp.post("/org/<int:org_id>/units/<int:unit_id>/invites/revoke")
+@login_required
+def revoke_unclaimed(org_id: int, unit_id: int):
+    org = _member_org(org_id)
+    unit = _unit(org, unit_id)
+    db = get_session()
+    kind = "staff" if unit.kind == "staff_room" else "parent"
+    try:
+        invites.may_create(db, _me(), org, kind, unit)
+    except (NotFound, PermissionDenied):
+        abort(403)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.is_confirmed:
+        count = len(invites.unclaimed_invites(db, unit, now()))
+        return _confirm(org, _("Revoke every link of «%(unit)s» that still works (%(count)d)? Those who have "
+                               "already joined stay.", unit=unit.name, count=count),
+                        _("Revoke all"), _back(org, unit=unit))
+    revoked = invites.revoke_unclaimed(db, unit, actor=_me(), now=now())
+    commit(db)
+    flash(_("Links revoked: %(count)d.", count=len(revoked)), "success")
+    return redirect(_back(org, unit=unit))
+
+
+# --- The landing page of a link ---------------------------------------------
 
 
 @bp.get("/i/<token>")
 def landing(token: str):
-    invite = invites.load_invite(get_session(), signing_keys(), token)
-    invites.check_usable(get_session(), invite, now())
-    return render_template("invites/landing.html", invite=invite, token=token, org=invite.organisation)
+    db = get_session()
+    invite = invites.load_invite(db, signing_keys(), token)
+    invites.check_usable(db, invite, now())
+    org = invite.organisation
+    context = {"invite": invite, "token": token, "org": org, "chats": invite.chats}
+    if current_user.is_authenticated:
+        try:
+            invites.may_redeem(db, invite, _me())
+        except InviteNotForAccount as error:
+            link = external_url("invites.landing", token=token)
+            title, text = not_for_account_text(error, invite, org)
+            return render_template("invites/not_for_account.html", title=title, text=text, link=link,
+                                   qr=qr_svg(link, _("QR code of the invitation link")), **context), 403
+        except AlreadyMember as error:
+            return render_template("invites/already_member.html", text=already_member_text(error, invite, org),
+                                   **context)
+    redeem_available = "register.redeem" in current_app.view_functions
+    return render_template("invites/landing.html", redeem_available=redeem_available, **context)
+
+
+@bp.app_errorhandler(InviteCreatorLeft)
+def invite_creator_left(error):
+    return render_error(410, _("This link no longer works"),
+                        _("Whoever created it no longer works with invitations here. "
+                          "Please ask your teacher or the administrator for a new link."))

@@ -1,15 +1,20 @@
-"""Invites: creating them, reading a link, redeeming it atomically."""
+"""Invites: who may create them, creating, revoking and regenerating them,
+reading a link, checking it still works, and redeeming it atomically."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Iterable, Sequence
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Invite, InviteRedemption, Membership, Organisation, User
+from ..models import Chat, Invite, InviteRedemption, Membership, Organisation, ParentLink, Unit, User
 from . import audit, tokens
-from .errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, TokenInvalid
+from .errors import (
+    DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied,
+    TokenInvalid,
+)
 from .orgs import staff_room
 
 SALT = "invite"
@@ -23,6 +28,62 @@ ROLE_OF_KIND = {
     "guardian": "parent",
     "join": "student",
 }
+# What people create through the site (admin invites come from the operator).
+CREATABLE_KINDS = ("staff", "student", "parent", "pupil", "guardian", "join")
+# A verified teacher's kinds, in the units they teach.
+TEACHER_KINDS = frozenset({"student", "parent", "pupil", "guardian"})
+LEARNER_KINDS = frozenset({"student", "pupil"})
+PERSONAL_KINDS = frozenset({"pupil", "guardian"})
+STAFF_ROOM_KINDS = frozenset({"staff", "join", "admin"})
+EXPIRY_PRESETS = ("1d", "7d", "30d", "aug31")
+DEFAULT_PRESET = "7d"
+DEFAULT_MAX_USES = 40
+MAX_USES_LIMIT = 1000
+MAX_LIFETIME = timedelta(days=366)
+MAX_GUARDIANS = 4
+
+
+class InviteCreatorLeft(InviteRevoked):
+    """Its creator has left the organisation or lost the right to invite."""
+
+
+class InviteParameterInvalid(DomainError):
+    """A creation parameter out of range; `field` names it."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+class TooManyGuardians(DomainError):
+    """A pupil may have at most MAX_GUARDIANS parents, each with a link of their own."""
+
+    def __init__(self, pupil_name: str = ""):
+        super().__init__(pupil_name)
+        self.pupil_name = pupil_name
+
+
+class InviteNotForAccount(DomainError):
+    """The logged-in account can't take this invite; `reason` says why.
+
+    student_account: a pupil's account opening an adult's link;
+    adult_account: an adult's account opening a pupil's link;
+    other_unit: the pupil already belongs to another unit of the organisation;
+    too_many_guardians: the child already has MAX_GUARDIANS parents;
+    own_child: the pupil's own account opening their parents' link.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class AlreadyMember(DomainError):
+    """The account already holds what the invite gives; `reason` names the role."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
 
 
 def invite_status(invite: Invite, now: datetime) -> str:
@@ -34,6 +95,228 @@ def invite_status(invite: Invite, now: datetime) -> str:
     if invite.uses >= invite.max_uses:
         return "used_up"
     return "active"
+
+
+# --- Who may create ---------------------------------------------------------
+
+
+def may_create(session: Session, user: User, org: Organisation, kind: str, unit: Unit) -> None:
+    """None if `user` may create a `kind` invite into `unit`, else why not.
+
+    NotFound: the unit or the user is outside the organisation (a closed
+    space shows outsiders nothing). PermissionDenied(reason), reason one of:
+    kind, no_learners, wrong_unit, archived, not_staff, unverified,
+    admin_only, not_your_unit.
+    """
+    if unit.org_id != org.id:
+        raise NotFound()
+    memberships = memberships_of(session, user.id, org.id)
+    if not memberships:
+        raise NotFound()
+    if kind not in CREATABLE_KINDS:
+        raise PermissionDenied("kind")
+    if kind in LEARNER_KINDS and org.kind == "kindergarten":
+        raise PermissionDenied("no_learners")
+    if (kind in STAFF_ROOM_KINDS) != (unit.kind == "staff_room"):
+        raise PermissionDenied("wrong_unit")
+    if unit.archived_at is not None:
+        raise PermissionDenied("archived")
+    if any(m.role == "admin" for m in memberships):
+        return
+    check_teacher_may_invite(session, memberships, org)
+    if kind not in TEACHER_KINDS:
+        raise PermissionDenied("admin_only")
+    if not any(m.role == "teacher" and m.unit_id == unit.id for m in memberships):
+        raise PermissionDenied("not_your_unit")
+
+
+def check_teacher_may_invite(session: Session, memberships: Iterable[Membership], org: Organisation) -> None:
+    """A teacher invites once the administrator has verified their status."""
+    room_id = staff_room(session, org.id).id
+    staff = [m for m in memberships if m.role == "teacher" and m.unit_id == room_id]
+    if not staff:
+        raise PermissionDenied("not_staff")
+    if staff[0].verification != "verified":
+        raise PermissionDenied("unverified")
+
+
+def creation_choices(session: Session, user: User, org: Organisation) -> tuple[list[str], list[Unit]]:
+    """The kinds and units `user` may create invites for (either may be empty);
+    PermissionDenied(reason) if none at all, NotFound for an outsider."""
+    memberships = memberships_of(session, user.id, org.id)
+    if not memberships:
+        raise NotFound()
+    units = [unit for unit in _active_units(session, org.id)]
+    if any(m.role == "admin" for m in memberships):
+        kinds = [k for k in CREATABLE_KINDS if not (k in LEARNER_KINDS and org.kind == "kindergarten")]
+        return kinds, units
+    check_teacher_may_invite(session, memberships, org)
+    taught = {m.unit_id for m in memberships if m.role == "teacher"}
+    units = [unit for unit in units if unit.id in taught and unit.kind != "staff_room"]
+    if not units:
+        raise PermissionDenied("not_your_unit")
+    kinds = [k for k in CREATABLE_KINDS if k in TEACHER_KINDS
+             and not (k in LEARNER_KINDS and org.kind == "kindergarten")]
+    return kinds, units
+
+
+def may_manage(session: Session, user: User, invite: Invite) -> None:
+    """Revoke, regenerate, see: the organisation's administrators, and whoever
+    could create the same invite now (a verified teacher of its unit)."""
+    if invite.kind == "admin":
+        memberships = memberships_of(session, user.id, invite.org_id)
+        if not memberships:
+            raise NotFound()
+        if not any(m.role == "admin" for m in memberships):
+            raise PermissionDenied("admin_only")
+        return
+    may_create(session, user, invite.organisation, invite.kind, invite.unit)
+
+
+def creator_may_still(session: Session, invite: Invite) -> bool:
+    """False once the invite's creator has left or lost the right to create it.
+    The operator's invites (no creator) are exempt."""
+    if invite.created_by_id is None:
+        return True
+    creator = session.get(User, invite.created_by_id)
+    if creator is None or creator.status == "disabled":
+        return False
+    try:
+        may_create(session, creator, invite.organisation, invite.kind, invite.unit)
+    except DomainError:
+        return False
+    return True
+
+
+def _active_units(session: Session, org_id: int) -> list[Unit]:
+    return list(session.scalars(
+        select(Unit).where(Unit.org_id == org_id, Unit.archived_at.is_(None)).order_by(Unit.sort_key)
+    ))
+
+
+# --- Creating -------------------------------------------------------------
+
+
+def expiry_for_preset(preset: str, now: datetime, tz: str) -> datetime:
+    """1 day, 7 days, 30 days, or the end of 31 August in the organisation's
+    time zone (this year's, or next year's once it has passed)."""
+    if preset == "aug31":
+        zone = ZoneInfo(tz)
+        year = now.astimezone(zone).year
+        end = datetime(year, 8, 31, 23, 59, tzinfo=zone)
+        if end <= now:
+            end = datetime(year + 1, 8, 31, 23, 59, tzinfo=zone)
+        return end.astimezone(timezone.utc)
+    days = {"1d": 1, "7d": 7, "30d": 30}.get(preset)
+    if days is None:
+        raise InviteParameterInvalid("expiry")
+    return now + timedelta(days=days)
+
+
+def offered_chats(session: Session, invite: Invite) -> list[Chat]:
+    """The standard chats that fit the invite's role: pupils the class chat,
+    parents the parents' chat, staff the staff chat (and a homeroom
+    teacher also the chat of their unit's teachers)."""
+    wanted: list[tuple[int, str]] = []
+    if invite.role == "student":
+        wanted.append((invite.unit_id, "class"))
+    elif invite.role == "parent":
+        wanted.append((invite.unit_id, "parents"))
+    elif invite.kind in ("staff", "admin"):
+        wanted.append((invite.unit_id, "staff"))
+        if invite.lead_unit_id is not None:
+            wanted.append((invite.lead_unit_id, "teachers"))
+    if invite.kind == "join":
+        return []
+    chats = []
+    for unit_id, kind in wanted:
+        chat = session.scalars(select(Chat).where(
+            Chat.org_id == invite.org_id, Chat.unit_id == unit_id, Chat.kind == kind, Chat.archived_at.is_(None),
+        ).order_by(Chat.id)).first()
+        if chat is not None:
+            chats.append(chat)
+    return chats
+
+
+def create_invite(
+    session: Session,
+    *,
+    org: Organisation,
+    unit: Unit,
+    kind: str,
+    creator: User,
+    expires_at: datetime,
+    max_uses: int,
+    now: datetime,
+    pupil_name: str | None = None,
+    child: User | None = None,
+    grants_admin: bool = False,
+    lead_unit: Unit | None = None,
+) -> tuple[Invite, str]:
+    """A new invite and its nonce (give it to `invite_token`; it is never stored)."""
+    may_create(session, creator, org, kind, unit)
+    if expires_at <= now or expires_at > now + MAX_LIFETIME:
+        raise InviteParameterInvalid("expires_at")
+    if kind in PERSONAL_KINDS:
+        max_uses = 1
+        if not (pupil_name or child):
+            raise InviteParameterInvalid("pupil_name")
+    else:
+        pupil_name, child = None, None
+    if not 1 <= max_uses <= MAX_USES_LIMIT:
+        raise InviteParameterInvalid("max_uses")
+    if kind != "staff":
+        grants_admin, lead_unit = False, None
+    if lead_unit is not None and (lead_unit.org_id != org.id or lead_unit.kind == "staff_room"):
+        raise NotFound()
+    if child is not None and not _is_pupil_of(session, child, unit):
+        raise NotFound()
+    if kind == "guardian":
+        _check_guardian_room(session, unit, pupil_name, child, now)
+    nonce = tokens.new_nonce()
+    invite = Invite(
+        org_id=org.id, unit_id=unit.id, kind=kind, role=ROLE_OF_KIND[kind], nonce_hash=tokens.hash_nonce(nonce),
+        created_by_id=creator.id, created_at=now, expires_at=expires_at, max_uses=max_uses,
+        pupil_name=pupil_name or (child.full_name if child else None), child_id=child.id if child else None,
+        grants_admin=grants_admin, lead_unit_id=lead_unit.id if lead_unit else None,
+    )
+    session.add(invite)
+    session.flush()
+    invite.chats = offered_chats(session, invite)
+    session.flush()
+    audit.record(
+        session, "invite.created", now=now, org_id=org.id, actor_id=creator.id, target=invite, kind=kind,
+        unit_id=unit.id, max_uses=max_uses, expires_at=expires_at.isoformat(), pupil_name=invite.pupil_name,
+        grants_admin=grants_admin, lead_unit_id=invite.lead_unit_id,
+    )
+    return invite, nonce
+
+
+def _is_pupil_of(session: Session, child: User, unit: Unit) -> bool:
+    return session.scalars(select(Membership.id).where(
+        Membership.user_id == child.id, Membership.unit_id == unit.id, Membership.role == "student",
+        Membership.left_at.is_(None),
+    )).first() is not None
+
+
+def _check_guardian_room(session: Session, unit: Unit, pupil_name: str | None, child: User | None,
+                         now: datetime) -> None:
+    """At most MAX_GUARDIANS live links and linked parents per pupil."""
+    query = select(Invite).where(
+        Invite.unit_id == unit.id, Invite.kind == "guardian", Invite.revoked_at.is_(None),
+        Invite.uses < Invite.max_uses, Invite.expires_at > now,
+    )
+    if child is not None:
+        query = query.where(Invite.child_id == child.id)
+        linked = session.scalar(select(func.count()).select_from(ParentLink).where(
+            ParentLink.child_id == child.id, ParentLink.status != "rejected"))
+    else:
+        query = query.where(Invite.child_id.is_(None))
+        linked = 0
+    key = (pupil_name or "").casefold()
+    live = [i for i in session.scalars(query) if child is not None or (i.pupil_name or "").casefold() == key]
+    if len(live) + (linked or 0) >= MAX_GUARDIANS:
+        raise TooManyGuardians(pupil_name or (child.full_name if child else ""))
 
 
 def create_admin_invite(
@@ -59,6 +342,67 @@ def create_admin_invite(
     return invite, nonce
 
 
+# --- Revoking ---------------------------------------------------------------
+
+
+def revoke_invite(session: Session, invite: Invite, *, actor: User, now: datetime) -> bool:
+    """Revoke the invite (False if it already was); checks the actor's right."""
+    may_manage(session, actor, invite)
+    if invite.revoked_at is not None:
+        return False
+    invite.revoked_at = now
+    invite.revoked_by_id = actor.id
+    session.flush()
+    audit.record(session, "invite.revoked", now=now, org_id=invite.org_id, actor_id=actor.id, target=invite,
+                 kind=invite.kind, unit_id=invite.unit_id, uses=invite.uses)
+    return True
+
+
+def unclaimed_invites(session: Session, unit: Unit, now: datetime) -> list[Invite]:
+    """The unit's invites that still work: not revoked, not expired, uses left."""
+    return list(session.scalars(select(Invite).where(
+        Invite.unit_id == unit.id, Invite.revoked_at.is_(None), Invite.expires_at > now,
+        Invite.uses < Invite.max_uses,
+    ).order_by(Invite.id)))
+
+
+def revoke_unclaimed(session: Session, unit: Unit, *, actor: User, now: datetime) -> list[Invite]:
+    """Revoke every working invite of the unit that the actor may manage."""
+    revoked = []
+    for invite in unclaimed_invites(session, unit, now):
+        try:
+            may_manage(session, actor, invite)
+        except (PermissionDenied, NotFound):
+            continue
+        if revoke_invite(session, invite, actor=actor, now=now):
+            revoked.append(invite)
+    return revoked
+
+
+def regenerate_invite(session: Session, invite: Invite, *, actor: User, now: datetime) -> tuple[Invite, str]:
+    """Revoke the invite and create the same again (a fresh link)."""
+    may_manage(session, actor, invite)
+    if invite.kind not in CREATABLE_KINDS:
+        raise PermissionDenied("kind")
+    expires_at = invite.expires_at
+    if expires_at <= now + timedelta(hours=1):
+        expires_at = now + max(invite.expires_at - invite.created_at, timedelta(days=1))
+    revoke_invite(session, invite, actor=actor, now=now)
+    child = session.get(User, invite.child_id) if invite.child_id else None
+    lead_unit = session.get(Unit, invite.lead_unit_id) if invite.lead_unit_id else None
+    new, nonce = create_invite(
+        session, org=invite.organisation, unit=invite.unit, kind=invite.kind, creator=actor,
+        expires_at=min(expires_at, now + MAX_LIFETIME), max_uses=invite.max_uses, now=now,
+        pupil_name=invite.pupil_name, child=child, grants_admin=invite.grants_admin, lead_unit=lead_unit,
+    )
+    audit.record(session, "invite.regenerated", now=now, org_id=invite.org_id, actor_id=actor.id, target=new,
+                 replaces=invite.id)
+    return new, nonce
+
+
+# --- Links ------------------------------------------------------------------
+
+
 def invite_token(keys: Sequence[str], invite: Invite, nonce: str) -> str:
     return tokens.make_token(keys, SALT, invite.id, nonce)
 
@@ -76,7 +420,8 @@ def load_invite(session: Session, keys: Sequence[str], token: str) -> Invite:
 
 
 def check_usable(session: Session, invite: Invite, now: datetime) -> None:
-    """Raise why the invite can't be used now (revoked, expired, used up)."""
+    """Raise why the invite can't be used now: revoked, expired, used up, or
+    its creator has left or lost the right to invite (InviteCreatorLeft)."""
     status = invite_status(invite, now)
     if status == "revoked":
         raise InviteRevoked()
@@ -84,6 +429,55 @@ def check_usable(session: Session, invite: Invite, now: datetime) -> None:
         raise InviteExpired()
     if status == "used_up":
         raise InviteUsedUp()
+    if not creator_may_still(session, invite):
+        raise InviteCreatorLeft()
+
+
+# --- Redeeming --------------------------------------------------------------
+
+
+def may_redeem(session: Session, invite: Invite, user: User) -> None:
+    """None if the logged-in `user` may take this invite; else
+    InviteNotForAccount(reason) or AlreadyMember(reason). Says nothing about
+    the invite's own validity (that is check_usable's)."""
+    current = memberships_of(session, user.id)
+    roles = {m.role for m in current}
+    in_org = [m for m in current if m.org_id == invite.org_id]
+    if invite.kind == "join":
+        if in_org:
+            raise AlreadyMember("organisation")
+        return
+    if invite.role == "student":
+        if roles - {"student"}:
+            raise InviteNotForAccount("adult_account")
+        if invite.kind == "pupil" and invite.child_id is not None and invite.child_id != user.id:
+            raise InviteNotForAccount("other_pupil")
+        for membership in in_org:
+            if membership.role == "student":
+                if membership.unit_id == invite.unit_id:
+                    raise AlreadyMember("student")
+                raise InviteNotForAccount("other_unit")
+        return
+    if "student" in roles:
+        raise InviteNotForAccount("student_account")
+    if invite.role == "parent":
+        if invite.child_id is not None:
+            if invite.child_id == user.id:
+                raise InviteNotForAccount("own_child")
+            links = list(session.scalars(select(ParentLink).where(
+                ParentLink.child_id == invite.child_id, ParentLink.status != "rejected")))
+            if any(link.parent_id == user.id for link in links):
+                raise AlreadyMember("guardian")
+            if len(links) >= MAX_GUARDIANS:
+                raise InviteNotForAccount("too_many_guardians")
+        elif invite.kind == "parent" and any(
+                m.role == "parent" and m.unit_id == invite.unit_id for m in in_org):
+            raise AlreadyMember("parent")
+        return
+    if invite.role == "teacher" and any(m.role == "teacher" and m.unit_id == invite.unit_id for m in in_org):
+        raise AlreadyMember("teacher")
+    if invite.role == "admin" and any(m.role == "admin" for m in in_org):
+        raise AlreadyMember("admin")
 
 
 def claim_use(session: Session, invite: Invite, *, now: datetime) -> None:
@@ -108,10 +502,24 @@ def claim_use(session: Session, invite: Invite, *, now: datetime) -> None:
     if result.rowcount != 1:
         check_usable(session, invite, now)
         raise InviteUsedUp()
+    if not creator_may_still(session, invite):
+        raise InviteCreatorLeft()
+
+
+def record_redemption(session: Session, invite: Invite, user: User, *, now: datetime) -> InviteRedemption:
+    """Take one use and record who took it, in the caller's transaction (the
+    caller adds the memberships it grants before committing)."""
+    claim_use(session, invite, now=now)
+    redemption = InviteRedemption(org_id=invite.org_id, invite_id=invite.id, user_id=user.id, redeemed_at=now)
+    session.add(redemption)
+    session.flush()
+    audit.record(session, "invite.redeemed", now=now, org_id=invite.org_id, actor_id=user.id, target=invite,
+                 kind=invite.kind, user_id=user.id)
+    return redemption
 
 
 def redeem_admin_invite(session: Session, invite: Invite, user: User, *, now: datetime) -> Membership:
-    claim_use(session, invite, now=now)
+    record_redemption(session, invite, user, now=now)
     membership = Membership(
         org_id=invite.org_id,
         user_id=user.id,
@@ -121,10 +529,11 @@ def redeem_admin_invite(session: Session, invite: Invite, user: User, *, now: da
         created_at=now,
     )
     session.add(membership)
-    session.add(InviteRedemption(org_id=invite.org_id, invite_id=invite.id, user_id=user.id, redeemed_at=now))
     session.flush()
-    audit.record(session, "invite.redeemed", now=now, org_id=invite.org_id, actor_id=user.id, target=invite)
     return membership
+
+
+# --- Reading ----------------------------------------------------------------
 
 
 def memberships_of(session: Session, user_id: int, org_id: int | None = None) -> list[Membership]:
@@ -132,3 +541,25 @@ def memberships_of(session: Session, user_id: int, org_id: int | None = None) ->
     if org_id is not None:
         query = query.where(Membership.org_id == org_id)
     return list(session.scalars(query.order_by(Membership.id)))
+
+
+def visible_invites(session: Session, user: User, org: Organisation, unit: Unit | None = None) -> list[Invite]:
+    """The invites `user` may see and manage, newest first."""
+    query = select(Invite).where(Invite.org_id == org.id).order_by(Invite.created_at.desc(), Invite.id.desc())
+    if unit is not None:
+        query = query.where(Invite.unit_id == unit.id)
+    memberships = memberships_of(session, user.id, org.id)
+    if not any(m.role == "admin" for m in memberships):
+        taught = {m.unit_id for m in memberships if m.role == "teacher"}
+        query = query.where(Invite.kind.in_(sorted(TEACHER_KINDS)), Invite.unit_id.in_(sorted(taught)))
+    return list(session.scalars(query.limit(500)))
+
+
+def redemptions_of(session: Session, invite_ids: list[int]) -> dict[int, list[InviteRedemption]]:
+    """Who redeemed each invite, and when (oldest first)."""
+    found: dict[int, list[InviteRedemption]] = {invite_id: [] for invite_id in invite_ids}
+    if invite_ids:
+        for redemption in session.scalars(select(InviteRedemption).where(
+                InviteRedemption.invite_id.in_(invite_ids)).order_by(InviteRedemption.redeemed_at)):
+            found[redemption.invite_id].append(redemption)
+    return found
