@@ -87,8 +87,11 @@ def register_blueprints(app: Flask) -> None:
     from .mail.views import bp as mail_bp
     from .main.views import bp as main_bp
     from .register.views import bp as register_bp
+    from .chats.views import bp as chats_bp
+    from .consent.views import bp as consent_bp
+    from .review.views import bp as review_bp
 
-    for blueprint in (main_bp, auth_bp, invites_bp, register_bp, admin_bp, mail_bp):
+    for blueprint in (main_bp, auth_bp, invites_bp, register_bp, admin_bp, mail_bp, chats_bp, consent_bp, review_bp):
         app.register_blueprint(blueprint)
 
 

@@ -234,3 +234,43 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"REQUIRE_ALL_TESTS=1: {len(skipped)} skipped test(s) count as failures", red=True)
         session.exitstatus = 1
+
+
+# --- Registration helpers (walk the real forms) --------------------------------
+
+import re as _re  # noqa: E402
+
+class RegistrationActions:
+    """Walks registration forms with `client`; codes are read from `sent_mail`."""
+
+    def __init__(self, client, sent_mail):
+        self.client = client
+        self.sent_mail = sent_mail
+
+    def last_mail(self, to=None):
+        for message in reversed(self.sent_mail):
+            if to is None or message["To"] == to:
+                return message
+        raise AssertionError(f"no mail to {to}")
+
+    def code(self, to=None):
+        return _re.search(r"^\s+(\d{6})\s*$", self.last_mail(to).get_content(), _re.M).group(1)
+
+    def adult(self, link, email="anna@mail.ru", **fields):
+        data = {"last_name": "Петрова", "first_name": "Анна", "patronymic": "Сергеевна", "email": email,
+                "phone": "", "password": PASSWORD, **fields}
+        return self.client.post(link.replace("/i/", "/register/"), data=data)
+
+    def confirm_and_consent(self, to=None):
+        response = self.client.post("/register/confirm", data={"code": self.code(to)})
+        assert response.status_code == 302 and response.headers["Location"].endswith("/register/consent"), response.text
+        return self.client.post("/register/consent", data={"agree": "y"})
+
+    def student_start(self, link, birth_date, last_name="Сидоров", first_name="Петя"):
+        return self.client.post(link.replace("/i/", "/register/"), data={
+            "last_name": last_name, "first_name": first_name, "birth_date": birth_date})
+
+
+@pytest.fixture
+def register(client, sent_mail):
+    return RegistrationActions(client, sent_mail)

@@ -1,4 +1,5 @@
-"""Chats: every unit gets its standard chats when it is created."""
+"""Chats: every unit gets its standard chats when it is created; members join
+and leave them by their own action."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Chat, Organisation, Unit
+from ..models import Chat, ChatMember, InviteRedemption, Membership, Organisation, Unit, User, invite_chat
+from . import audit
+from .errors import DomainError, NotFound
 
 # Chat titles are stored in Russian, as members see them.
 STANDARD_TITLES = {
@@ -44,3 +47,139 @@ def unit_chats(session: Session, unit: Unit) -> list[Chat]:
             select(Chat).where(Chat.unit_id == unit.id, Chat.archived_at.is_(None)).order_by(Chat.id)
         )
     )
+
+
+# --- Who may join which chat, joining and leaving ---------------------------------
+# Joining is voluntary: a chat is joined only by the member's own action, and
+# left at any time. Members see each other by name and role only.
+
+
+class NotAllowedInChat(DomainError):
+    pass
+
+
+class BlockedInChat(DomainError):
+    pass
+
+
+# Which members of a unit each standard chat is for.
+CHAT_AUDIENCE = {
+    "staff": ("admin", "teacher"),
+    "class": ("student", "teacher"),
+    "parents": ("parent", "teacher"),
+    "teachers": ("teacher",),
+}
+
+
+def _current_memberships(session: Session, user_id: int, org_id: int | None = None) -> list[Membership]:
+    query = select(Membership).where(Membership.user_id == user_id, Membership.left_at.is_(None))
+    if org_id is not None:
+        query = query.where(Membership.org_id == org_id)
+    return list(session.scalars(query))
+
+
+def _invited_chat_ids(session: Session, user_id: int, org_id: int) -> set[int]:
+    """Further chats (a subject chat, ...) that an invite the user redeemed offered."""
+    return set(session.scalars(
+        select(invite_chat.c.chat_id)
+        .join(InviteRedemption, InviteRedemption.invite_id == invite_chat.c.invite_id)
+        .where(InviteRedemption.user_id == user_id, InviteRedemption.org_id == org_id)
+    ))
+
+
+def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
+    """The chats this member may join: those their roles fit, and those their invites offered."""
+    held = _current_memberships(session, user_id, org_id)
+    if not held:
+        return []
+    invited = _invited_chat_ids(session, user_id, org_id)
+    chats = session.scalars(
+        select(Chat).where(Chat.org_id == org_id, Chat.archived_at.is_(None)).order_by(Chat.unit_id, Chat.id)
+    )
+    result = []
+    for chat in chats:
+        roles = {m.role for m in held if m.unit_id == chat.unit_id}
+        if chat.id in invited or roles & set(CHAT_AUDIENCE.get(chat.kind, ())):
+            result.append(chat)
+    return result
+
+
+def _membership_row(session: Session, chat_id: int, user_id: int) -> ChatMember | None:
+    return session.scalars(
+        select(ChatMember).where(ChatMember.chat_id == chat_id, ChatMember.user_id == user_id)
+    ).first()
+
+
+def is_member(session: Session, chat_id: int, user_id: int) -> bool:
+    row = _membership_row(session, chat_id, user_id)
+    return row is not None and row.left_at is None
+
+
+def joined_chats(session: Session, user_id: int, org_id: int | None = None) -> list[Chat]:
+    query = (select(Chat).join(ChatMember, ChatMember.chat_id == Chat.id)
+             .where(ChatMember.user_id == user_id, ChatMember.left_at.is_(None), Chat.archived_at.is_(None)))
+    if org_id is not None:
+        query = query.where(Chat.org_id == org_id)
+    return list(session.scalars(query.order_by(Chat.org_id, Chat.unit_id, Chat.id)))
+
+
+def join_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) -> ChatMember:
+    """Join by the member's own action; the caller has checked the chat rules."""
+    chat = session.get(Chat, chat_id)
+    if chat is None or chat.archived_at is not None:
+        raise NotFound()
+    if chat.id not in {c.id for c in eligible_chats(session, user_id, chat.org_id)}:
+        raise NotAllowedInChat()
+    row = _membership_row(session, chat.id, user_id)
+    if row is not None and row.blocked_until is not None and row.blocked_until > now:
+        raise BlockedInChat()
+    leads = any(m.role == "teacher" and m.is_lead for m in _current_memberships(session, user_id, chat.org_id)
+                if m.unit_id == chat.unit_id)
+    role = "moderator" if leads and chat.kind != "staff" else "member"
+    if row is None:
+        row = ChatMember(org_id=chat.org_id, chat_id=chat.id, user_id=user_id, role=role, joined_at=now)
+        session.add(row)
+    elif row.left_at is not None:
+        row.left_at, row.joined_at, row.role = None, now, role
+    else:
+        return row
+    session.flush()
+    audit.record(session, "chat.joined", now=now, org_id=chat.org_id, actor_id=user_id, target=chat)
+    return row
+
+
+def leave_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) -> None:
+    """Anyone may leave at any time."""
+    row = _membership_row(session, chat_id, user_id)
+    if row is None or row.left_at is not None:
+        raise NotFound()
+    row.left_at = now
+    session.flush()
+    audit.record(session, "chat.left", now=now, org_id=row.org_id, actor_id=user_id, target=row.chat)
+
+
+def leave_all_chats(session: Session, *, user_id: int, org_id: int, now: datetime) -> int:
+    rows = list(session.scalars(select(ChatMember).where(
+        ChatMember.user_id == user_id, ChatMember.org_id == org_id, ChatMember.left_at.is_(None))))
+    for row in rows:
+        row.left_at = now
+    session.flush()
+    return len(rows)
+
+
+def chat_members(session: Session, chat_id: int) -> list[tuple[User, str, str]]:
+    """(user, their role in the organisation, member or moderator): names and
+    roles only, for the page; e-mails and phones never leave this function."""
+    chat = session.get(Chat, chat_id)
+    rows = session.execute(
+        select(User, ChatMember.role).join(ChatMember, ChatMember.user_id == User.id)
+        .where(ChatMember.chat_id == chat_id, ChatMember.left_at.is_(None), User.status == "active")
+        .order_by(User.last_name, User.first_name)
+    ).all()
+    result = []
+    for user, chat_role in rows:
+        roles = [m.role for m in _current_memberships(session, user.id, chat.org_id)
+                 if m.unit_id == chat.unit_id] or [m.role for m in _current_memberships(session, user.id, chat.org_id)]
+        role = next((r for r in ("admin", "teacher", "parent", "student") if r in roles), "parent")
+        result.append((user, role, chat_role))
+    return result

@@ -92,3 +92,21 @@ def is_confirmed(session: Session, *, user_id: int, purpose: str, email: str) ->
     """Whether the account's latest code, sent to this address, was typed correctly."""
     record = latest_code(session, user_id=user_id, purpose=purpose)
     return record is not None and record.email == email and record.confirmed_at is not None
+
+
+LINK_LIFETIME = timedelta(days=2)
+
+
+def confirm_by_link(
+    session: Session, *, user_id: int, code_id: int, purpose: str, now: datetime, lifetime: timedelta = LINK_LIFETIME
+) -> EmailCode:
+    """A parent opened the letter's link on their own phone: the same as typing
+    the code, while this letter's code is the latest and unused (the link
+    outlives the 10 minutes a typed code has; the account is purged later)."""
+    record = latest_code(session, user_id=user_id, purpose=purpose)
+    if record is None or record.id != code_id or record.used_at is not None or record.created_at + lifetime <= now:
+        raise CodeExpired()
+    record.used_at = now
+    record.confirmed_at = now
+    session.flush()
+    return record

@@ -62,3 +62,54 @@ def consents_of(session: Session, subject_id: int) -> list[ConsentRecord]:
             select(ConsentRecord).where(ConsentRecord.subject_id == subject_id).order_by(ConsentRecord.id)
         )
     )
+
+
+def has_accepted_chat_rules(session: Session, *, user_id: int, org_id: int, version: str) -> bool:
+    """Accepted the current version of the rules (a new version asks again)."""
+    return current_consent(session, subject_id=user_id, org_id=org_id, kind="chat_rules", version=version) is not None
+
+
+def accept_chat_rules(
+    session: Session, *, user_id: int, org_id: int, text: str, version: str, now: datetime,
+    ip: str | None, user_agent: str | None,
+) -> ConsentRecord:
+    existing = current_consent(session, subject_id=user_id, org_id=org_id, kind="chat_rules", version=version)
+    if existing is not None:
+        return existing
+    return record_consent(session, org_id=org_id, subject_id=user_id, kind="chat_rules", text=text,
+                          version=version, now=now, ip=ip, user_agent=user_agent)
+
+
+def withdraw_consent(session: Session, record_id: int, *, user_id: int, now: datetime) -> ConsentRecord:
+    """Withdraw one of the user's own consents.
+
+    Chat rules: the user leaves the organisation's chats. Personal data: the
+    user leaves the organisation's chats and the organisation itself, and the
+    account is disabled when no organisation keeps their consent."""
+    from .accounts import disable_user
+    from .chats import leave_all_chats
+    from .errors import NotFound
+    from ..models import Membership, User
+
+    record = session.get(ConsentRecord, record_id)
+    if record is None or record.subject_id != user_id or record.withdrawn_at is not None:
+        raise NotFound()
+    record.withdrawn_at = now
+    leave_all_chats(session, user_id=user_id, org_id=record.org_id, now=now)
+    if record.kind == "personal_data":
+        for other in session.scalars(select(ConsentRecord).where(
+                ConsentRecord.subject_id == user_id, ConsentRecord.org_id == record.org_id,
+                ConsentRecord.withdrawn_at.is_(None))):
+            other.withdrawn_at = now
+        for membership in session.scalars(select(Membership).where(
+                Membership.user_id == user_id, Membership.org_id == record.org_id, Membership.left_at.is_(None))):
+            membership.left_at = now
+        remaining = session.scalars(select(ConsentRecord.id).where(
+            ConsentRecord.subject_id == user_id, ConsentRecord.kind == "personal_data",
+            ConsentRecord.withdrawn_at.is_(None))).first()
+        if remaining is None:
+            disable_user(session, session.get(User, user_id), actor_id=user_id, now=now)
+    session.flush()
+    audit.record(session, "consent.withdrawn", now=now, org_id=record.org_id, actor_id=user_id, target=record,
+                 kind=record.kind)
+    return record

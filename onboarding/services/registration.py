@@ -1,21 +1,67 @@
-"""Registration by invite: an unconfirmed account first, then the e-mail code,
-then consent, which redeems the invite and activates the account in one step.
+"""Registration by invite: an unconfirmed account first, then the e-mail code
+(to the user, or to a parent for a young pupil), then consent, which redeems
+the invite and activates the account in one step.
 
 An abandoned path leaves at most an unconfirmed account, purged later.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import base64
+import hashlib
+import hmac
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..models import Invite, Membership, User
-from . import audit, codes, consent, invites
-from .accounts import create_user, find_by_email
-from .errors import EmailTaken
-from .passwords import hash_password
+from ..models import Invite, Membership, Organisation, Unit, User
+from . import audit, codes, consent, invites, memberships, tokens
+from .accounts import create_user, find_by_email, login_name_taken
+from .errors import CodeExpired, ConsentRequired, DomainError, EmailTaken, NotFound
+from .passwords import hash_password, verify_password
+
+ADULT_AGE = 14  # 152-ФЗ: a parent consents for a child under 14
+CONSENT_BY_PARENT = "parent_consent"
+CONFIRM_EMAIL = "confirm_email"
+CLASS_PARENT_INVITE_LIFETIME = timedelta(days=30)
+CLASS_PARENT_INVITE_USES = 80
+RESUBMIT_WINDOW = timedelta(seconds=60)
+
+
+class BirthDateImplausible(DomainError):
+    pass
+
+
+class LearnersDontJoin(DomainError):
+    """A kindergarten's children have no accounts."""
+
+
+def age_on(birth_date: date, today: date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def local_today(org: Organisation, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(org.timezone)).date()
+
+
+def student_route(org: Organisation, unit: Unit, birth_date: date, now: datetime) -> str:
+    """"own": own e-mail and consent; "parent": a login name, and a parent
+    confirms and consents (grades 1-4, or under 14 in the organisation's today)."""
+    if org.kind == "kindergarten":
+        raise LearnersDontJoin()
+    age = age_on(birth_date, local_today(org, now))
+    if age < 5 or age > 100:
+        raise BirthDateImplausible()
+    return "parent" if unit.is_primary or age < ADULT_AGE else "own"
+
+
+def code_purpose(user: User) -> str:
+    """A pupil without an e-mail is confirmed by a parent."""
+    return CONFIRM_EMAIL if user.email else CONSENT_BY_PARENT
 
 
 def start_registration(
@@ -25,28 +71,47 @@ def start_registration(
     *,
     last_name: str,
     first_name: str,
-    patronymic: str | None,
-    email: str,
-    phone: str | None,
     password: str,
     now: datetime,
+    email: str | None = None,
+    login: str | None = None,
+    patronymic: str | None = None,
+    phone: str | None = None,
+    birth_date: date | None = None,
 ) -> User:
-    """An unconfirmed account for this invite's path (or the same one, restarted)."""
+    """An unconfirmed account for this invite's path (or the same one, restarted).
+
+    Role and unit are never taken from the form: they come from the invite."""
     invites.check_usable(session, invite, now)
-    existing = find_by_email(session, email)
-    if existing is not None:
-        if existing.status != "unconfirmed":
-            raise EmailTaken(email)
-        existing.last_name, existing.first_name = last_name, first_name
-        existing.patronymic, existing.phone = patronymic or None, phone or None
-        existing.password_hash = hash_password(hasher, password)
-        existing.created_at = now
-        session.flush()
-        return existing
-    return create_user(
+    if invite.kind not in memberships.REDEEMABLE_KINDS:
+        raise NotFound()
+    if invite.kind in ("student", "pupil") and invite.organisation.kind == "kindergarten":
+        raise LearnersDontJoin()
+    if email is not None:
+        existing = find_by_email(session, email)
+        if existing is not None:
+            if existing.status != "unconfirmed":
+                raise EmailTaken(email)
+            if existing.created_at > now - RESUBMIT_WINDOW and verify_password(hasher, existing.password_hash,
+                                                                                password):
+                return existing  # the same form sent twice
+            # A restart (perhaps by someone else): the version moves on, so the
+            # browser that started before can't finish with these details.
+            existing.session_version += 1
+            existing.last_name, existing.first_name = last_name, first_name
+            existing.patronymic, existing.phone = patronymic or None, phone or None
+            existing.birth_date = birth_date
+            existing.password_hash = hash_password(hasher, password)
+            existing.created_at = now
+            session.flush()
+            return existing
+    user = create_user(
         session, hasher, last_name=last_name, first_name=first_name, patronymic=patronymic,
-        email=email, phone=phone, password=password, now=now,
+        email=email, login=login, phone=phone, password=password, birth_date=birth_date, now=now,
     )
+    audit.record(session, "user.registration_started", now=now, org_id=invite.org_id, target=user,
+                 invite_id=invite.id)
+    return user
 
 
 def complete_registration(
@@ -59,23 +124,68 @@ def complete_registration(
     now: datetime,
     ip: str | None,
     user_agent: str | None,
+    child_name: str | None = None,
 ) -> list[Membership]:
-    """Consent given: redeem the invite, record the consent, activate the account."""
-    if not codes.is_confirmed(session, user_id=user.id, purpose="confirm_email", email=user.email or ""):
-        raise codes.CodeExpired()
-    if invite.kind != "admin":
-        raise NotImplementedError(invite.kind)
-    memberships = [invites.redeem_admin_invite(session, invite, user, now=now)]
+    """Confirmed and consented: redeem the invite, record the consent, activate.
+
+    For a pupil confirmed by a parent, the consent is the parent's (their
+    e-mail is the one the code went to)."""
+    purpose = code_purpose(user)
+    record = codes.latest_code(session, user_id=user.id, purpose=purpose)
+    if record is None or record.confirmed_at is None or (user.email and record.email != user.email):
+        raise CodeExpired()
+    created = memberships.redeem_invite(session, invite, user, now=now, child_name=child_name)
     consent.record_consent(
         session, org_id=invite.org_id, subject_id=user.id, kind="personal_data",
         text=consent_text, version=consent_version, now=now, ip=ip, user_agent=user_agent,
+        given_by_email=record.email if purpose == CONSENT_BY_PARENT else None,
     )
     user.status = "active"
     user.confirmed_at = now
     audit.record(session, "user.registered", now=now, org_id=invite.org_id, actor_id=user.id, target=user,
-                 invite_id=invite.id)
+                 invite_id=invite.id, kind=invite.kind)
     session.flush()
-    return memberships
+    return created
+
+
+class ParentMustConsent(DomainError):
+    """A young pupil joins a new organisation only with a parent's consent."""
+
+
+def needs_personal_data_consent(session: Session, user: User, org_id: int) -> bool:
+    return consent.current_consent(session, subject_id=user.id, org_id=org_id, kind="personal_data") is None
+
+
+def redeem_for_user(
+    session: Session,
+    invite: Invite,
+    user: User,
+    *,
+    now: datetime,
+    consent_text: str,
+    consent_version: str,
+    agreed: bool,
+    ip: str | None,
+    user_agent: str | None,
+    child_name: str | None = None,
+) -> list[Membership]:
+    """A logged-in user takes a new invite without registering again (a parent
+    of a second child, a teacher invited to a second unit)."""
+    invites.check_usable(session, invite, now)
+    if invite.kind in ("student", "pupil"):
+        if user.birth_date is None:
+            raise invites.InviteNotForAccount("adult_account")
+        if student_route(invite.organisation, invite.unit, user.birth_date, now) != "own":
+            raise ParentMustConsent()
+    memberships.check_redeemable(session, invite, user)
+    first_time = needs_personal_data_consent(session, user, invite.org_id)
+    if first_time and not agreed:
+        raise ConsentRequired()
+    created = memberships.redeem_invite(session, invite, user, now=now, child_name=child_name)
+    if first_time:
+        consent.record_consent(session, org_id=invite.org_id, subject_id=user.id, kind="personal_data",
+                               text=consent_text, version=consent_version, now=now, ip=ip, user_agent=user_agent)
+    return created
 
 
 def purge_unconfirmed(session: Session, *, now: datetime, max_age: timedelta) -> int:
@@ -90,3 +200,65 @@ def purge_unconfirmed(session: Session, *, now: datetime, max_age: timedelta) ->
         audit.record(session, "user.purged_unconfirmed", now=now, count=len(stale))
     session.flush()
     return len(stale)
+
+
+# --- Login names for pupils without an e-mail ------------------------------------
+
+_TRANSLIT = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+     "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+))
+LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
+
+
+def _latin(text: str) -> str:
+    out = "".join(_TRANSLIT.get(ch, ch) for ch in text.casefold())
+    out = unicodedata.normalize("NFKD", out).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", out)
+
+
+def suggest_login(session: Session, first_name: str, last_name: str) -> str:
+    """«Петя Иванов» → petya.ivanov, or petya.ivanov2, ... (never taken)."""
+    base = ".".join(part for part in (_latin(first_name), _latin(last_name)) if part)[:32] or "pupil"
+    if not base[0].isalpha():
+        base = "u" + base
+    candidate, number = base, 1
+    while login_name_taken(session, candidate):
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+# --- The class's parent invite offered in the letter to a pupil's parent ---------
+
+def _derived_nonce(pepper: str, invite_id: int) -> str:
+    digest = hmac.new(pepper.encode("utf-8"), f"class-parent-invite:{invite_id}".encode("ascii"),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode("ascii")
+
+
+def class_parent_invite(session: Session, unit: Unit, *, pepper: str, now: datetime) -> tuple[Invite, str]:
+    """The unit's parent invite for letters to parents: an active one made for
+    these letters, or a new one. Its nonce is derived from the key, so the link
+    can be given again without storing it."""
+    candidates = session.scalars(
+        select(Invite).where(Invite.unit_id == unit.id, Invite.kind == "parent", Invite.created_by_id.is_(None),
+                             Invite.revoked_at.is_(None), Invite.expires_at > now + timedelta(days=7),
+                             Invite.uses < Invite.max_uses).order_by(Invite.id.desc())
+    )
+    for invite in candidates:
+        nonce = _derived_nonce(pepper, invite.id)
+        if tokens.nonce_matches(nonce, invite.nonce_hash):
+            return invite, nonce
+    invite = Invite(org_id=unit.org_id, unit_id=unit.id, kind="parent", role="parent", nonce_hash="-" * 64,
+                    created_at=now, expires_at=now + CLASS_PARENT_INVITE_LIFETIME,
+                    max_uses=CLASS_PARENT_INVITE_USES)
+    session.add(invite)
+    session.flush()
+    nonce = _derived_nonce(pepper, invite.id)
+    invite.nonce_hash = tokens.hash_nonce(nonce)
+    session.flush()
+    audit.record(session, "invite.created", now=now, org_id=unit.org_id, target=invite, kind="parent",
+                 purpose="parent_letter")
+    return invite, nonce

@@ -1,0 +1,177 @@
+"""Chat rules, choosing chats to join, "My chats" with leaving, member lists.
+
+Before any chat action the member accepts the current version of the chat
+rules; leaving is always allowed.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import texts
+from ..db import get_session
+from ..mail.sender import commit
+from ..models import Chat, Organisation
+from ..security import external_url, safe_next
+from ..services import chats, consent, invites, memberships
+from ..services.errors import NotFound
+from ..web import client_ip, load_org, membership_in, now, user_agent
+from .forms import ActionForm, RulesForm
+
+bp = Blueprint("chats", __name__, url_prefix="/chats")
+
+# What each chat is for, as the choosing page explains it.
+PURPOSES = {
+    "class": _l("The pupils and teachers of the %(unit)s: schedules, homework, school events."),
+    "parents": _l("The parents and teachers of the %(unit)s: questions about the children and schooling."),
+    "teachers": _l("The teachers who work with the %(unit)s."),
+    "staff": _l("All staff of the organisation."),
+}
+
+
+def _member_org(org_id: int) -> Organisation:
+    org = load_org(org_id)
+    if membership_in(org.id) is None:
+        abort(404)
+    return org
+
+
+def _rules_accepted(org: Organisation) -> bool:
+    return consent.has_accepted_chat_rules(get_session(), user_id=current_user.id, org_id=org.id,
+                                           version=texts.CHAT_RULES_VERSION)
+
+
+def _to_rules(org: Organisation, next_url: str):
+    return redirect(url_for("chats.rules", org_id=org.id, next=next_url))
+
+
+def quiet_hours(org: Organisation, at: datetime) -> dict:
+    """The parents' chat quiet hours, and the organisation's clock now."""
+    local = at.astimezone(ZoneInfo(org.timezone))
+    offset = local.utcoffset()
+    hours = int(offset.total_seconds() // 3600) if offset else 0
+    minutes = int(abs(offset.total_seconds()) % 3600 // 60) if offset else 0
+    return {"start": "21:00", "end": "07:00", "now": local.strftime("%H:%M"),
+            "utc": f"UTC{'+' if hours >= 0 else '−'}{abs(hours):02d}:{minutes:02d}"}
+
+
+@bp.route("/org/<int:org_id>/rules", methods=["GET", "POST"])
+@login_required
+def rules(org_id: int):
+    org = _member_org(org_id)
+    text = texts.chat_rules_text(org.kind, org.timezone)
+    form = RulesForm()
+    if not form.is_submitted():
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        db = get_session()
+        consent.accept_chat_rules(db, user_id=current_user.id, org_id=org.id, text=text,
+                                  version=texts.CHAT_RULES_VERSION, now=now(), ip=client_ip(),
+                                  user_agent=user_agent())
+        commit(db)
+        return redirect(safe_next(form.next.data) or url_for("chats.choose", org_id=org.id))
+    accepted_before = consent.current_consent(get_session(), subject_id=current_user.id, org_id=org.id,
+                                              kind="chat_rules") is not None
+    return render_template("chats/rules.html", org=org, text=text, form=form, version=texts.CHAT_RULES_VERSION,
+                           quiet=quiet_hours(org, now()), changed=accepted_before and not _rules_accepted(org))
+
+
+@bp.get("/org/<int:org_id>")
+@login_required
+def choose(org_id: int):
+    org = _member_org(org_id)
+    if not _rules_accepted(org):
+        return _to_rules(org, url_for("chats.choose", org_id=org.id))
+    db = get_session()
+    offered = chats.eligible_chats(db, current_user.id, org.id)
+    joined = {chat.id for chat in chats.joined_chats(db, current_user.id, org.id)}
+    return render_template("chats/choose.html", org=org, offered=offered, joined=joined, form=ActionForm(),
+                           purposes=PURPOSES)
+
+
+@bp.get("/org/<int:org_id>/done")
+@login_required
+def done(org_id: int):
+    org = _member_org(org_id)
+    db = get_session()
+    return render_template(
+        "chats/done.html", org=org, joined=chats.joined_chats(db, current_user.id, org.id),
+        teacher_status=memberships.teacher_status(db, current_user.id, org.id),
+        login_url=external_url("auth.login"),
+    )
+
+
+def _chat(chat_id: int) -> Chat:
+    chat = get_session().get(Chat, chat_id)
+    if chat is None or chat.archived_at is not None:
+        abort(404)
+    g.org = chat.unit.organisation if chat.unit else get_session().get(Organisation, chat.org_id)
+    return chat
+
+
+@bp.post("/<int:chat_id>/join")
+@login_required
+def join(chat_id: int):
+    chat = _chat(chat_id)
+    org = _member_org(chat.org_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    back = safe_next(form.next.data) or url_for("chats.choose", org_id=org.id)
+    if not _rules_accepted(org):
+        return _to_rules(org, back)
+    db = get_session()
+    try:
+        chats.join_chat(db, chat.id, user_id=current_user.id, now=now())
+    except chats.NotAllowedInChat:
+        abort(403)
+    except chats.BlockedInChat:
+        flash(_("You are blocked in this chat for now."), "error")
+        return redirect(back)
+    commit(db)
+    flash(_("You have joined «%(chat)s».", chat=chat.title), "success")
+    return redirect(back)
+
+
+@bp.post("/<int:chat_id>/leave")
+@login_required
+def leave(chat_id: int):
+    chat = _chat(chat_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        chats.leave_chat(db, chat.id, user_id=current_user.id, now=now())
+    except NotFound:
+        abort(404)
+    commit(db)
+    flash(_("You have left «%(chat)s».", chat=chat.title), "success")
+    return redirect(safe_next(form.next.data) or url_for("chats.mine"))
+
+
+@bp.get("/")
+@login_required
+def mine():
+    db = get_session()
+    joined = chats.joined_chats(db, current_user.id)
+    org_ids = sorted({m.org_id for m in invites.memberships_of(db, current_user.id)})
+    orgs = [db.get(Organisation, org_id) for org_id in org_ids]
+    return render_template("chats/mine.html", joined=joined, orgs=orgs, form=ActionForm())
+
+
+@bp.get("/<int:chat_id>/members")
+@login_required
+def members(chat_id: int):
+    chat = _chat(chat_id)
+    org = _member_org(chat.org_id)
+    db = get_session()
+    if not chats.is_member(db, chat.id, current_user.id):
+        abort(403)
+    if not _rules_accepted(org):
+        return _to_rules(org, url_for("chats.members", chat_id=chat.id))
+    return render_template("chats/members.html", chat=chat, org=org, members=chats.chat_members(db, chat.id))

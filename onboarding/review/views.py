@@ -1,0 +1,188 @@
+"""Review queues: the administrator verifies teachers and decides join
+requests; a unit's homeroom teacher confirms the parents who named a child."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..db import get_session
+from ..mail.sender import commit
+from ..models import Organisation, User
+from ..security import external_url, signing_keys
+from ..services import invites, join_requests, memberships, orgs, outbox
+from ..services.errors import NotFound, PermissionDenied
+from ..web import admin_required, load_org, membership_in, now
+from .forms import DecideForm, MatchChildForm, ReasonForm
+
+bp = Blueprint("review", __name__, url_prefix="/org/<int:org_id>/review")
+
+
+@bp.app_template_global()
+def review_counts(org_id: int) -> dict[str, int]:
+    """For the administrator's console panel."""
+    db = get_session()
+    return {
+        "teachers": len(memberships.pending_teachers(db, org_id)),
+        "requests": len(join_requests.pending_requests(db, org_id)),
+        "parents": len(memberships.pending_parent_links(db, org_id, [u.id for u in orgs.list_units(db, org_id)])),
+    }
+
+
+def _mail(org: Organisation, to: str, subject: str, template: str, **context) -> None:
+    outbox.enqueue(get_session(), to=to, subject=subject, now=now(), org_id=org.id,
+                   body=render_template(template, org=org, **context))
+
+
+# --- Teachers awaiting verification -----------------------------------------------
+
+@bp.get("/teachers")
+@admin_required
+def teachers(org: Organisation):
+    pending = memberships.pending_teachers(get_session(), org.id)
+    return render_template("review/teachers.html", org=org, pending=pending, form=DecideForm(),
+                           reason_form=ReasonForm())
+
+
+@bp.post("/teachers/<int:membership_id>/<any(verify, reject):decision>")
+@admin_required
+def decide_teacher(org: Organisation, membership_id: int, decision: str):
+    form = ReasonForm() if decision == "reject" else DecideForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "error")
+        return redirect(url_for("review.teachers", org_id=org.id))
+    db = get_session()
+    try:
+        membership = memberships.decide_teacher(
+            db, org.id, membership_id, verified=decision == "verify", actor_id=current_user.id, now=now(),
+            reason=form.reason.data if decision == "reject" else None,
+        )
+    except NotFound:
+        abort(404)
+    teacher = membership.user
+    _mail(org, teacher.email, _("Your status in «%(org)s»", org=org.display_name), "mail/teacher_decided.txt",
+          user=teacher, membership=membership, login_url=external_url("auth.login"))
+    commit(db)
+    flash(_("%(name)s: verified.", name=teacher.short_name) if decision == "verify"
+          else _("%(name)s: rejected.", name=teacher.short_name), "success")
+    return redirect(url_for("review.teachers", org_id=org.id))
+
+
+# --- Join requests -----------------------------------------------------------------
+
+@bp.get("/requests")
+@admin_required
+def requests(org: Organisation):
+    db = get_session()
+    pending = join_requests.pending_requests(db, org.id)
+    units = {unit.id: unit.name for unit in orgs.list_units(db, org.id)}
+    return render_template("review/requests.html", org=org, pending=pending, units=units, form=DecideForm(),
+                           reason_form=ReasonForm())
+
+
+@bp.post("/requests/<int:request_id>/approve")
+@admin_required
+def approve_request(org: Organisation, request_id: int):
+    if not DecideForm().validate_on_submit():
+        abort(400)
+    db = get_session()
+    try:
+        join_request, invite, nonce = join_requests.approve_join_request(
+            db, org.id, request_id, actor_id=current_user.id, now=now())
+    except (NotFound, join_requests.UnitRequired):
+        abort(404)
+    link = external_url("invites.landing", token=invites.invite_token(signing_keys(), invite, nonce))
+    _mail(org, join_request.email, _("Your request to join «%(org)s» is approved", org=org.display_name),
+          "mail/join_approved.txt", request=join_request, link=link, invite=invite)
+    commit(db)
+    flash(_("Approved: %(name)s will get a letter with a link to finish registration.",
+            name=join_request.first_name), "success")
+    return redirect(url_for("review.requests", org_id=org.id))
+
+
+@bp.post("/requests/<int:request_id>/reject")
+@admin_required
+def reject_request(org: Organisation, request_id: int):
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Please give a reason."), "error")
+        return redirect(url_for("review.requests", org_id=org.id))
+    db = get_session()
+    try:
+        join_request = join_requests.reject_join_request(db, org.id, request_id, actor_id=current_user.id,
+                                                         reason=form.reason.data, now=now())
+    except NotFound:
+        abort(404)
+    _mail(org, join_request.email, _("Your request to join «%(org)s»", org=org.display_name),
+          "mail/join_rejected.txt", request=join_request)
+    commit(db)
+    flash(_("Rejected; the person will get a letter with your reason."), "success")
+    return redirect(url_for("review.requests", org_id=org.id))
+
+
+# --- Parents waiting for the homeroom teacher ----------------------------------------
+
+def lead_or_admin(view):
+    @wraps(view)
+    @login_required
+    def wrapped(org_id: int, **kwargs):
+        org = load_org(org_id)
+        db = get_session()
+        if membership_in(org.id, "admin") is not None:
+            unit_ids = [unit.id for unit in orgs.list_units(db, org.id)]
+        else:
+            unit_ids = memberships.units_led_by(db, current_user.id, org.id)
+            if not unit_ids:
+                abort(403)
+        return view(org=org, unit_ids=unit_ids, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/parents")
+@lead_or_admin
+def parents(org: Organisation, unit_ids: list[int]):
+    db = get_session()
+    links = memberships.pending_parent_links(db, org.id, unit_ids)
+    pupils = {unit_id: memberships.pupils_of_unit(db, org.id, unit_id) for unit_id in {l.unit_id for l in links}}
+    forms = {}
+    for link in links:
+        form = MatchChildForm(prefix=f"link{link.id}")
+        form.child.choices = [("", "—")] + [(str(p.id), p.full_name) for p in pupils[link.unit_id]]
+        forms[link.id] = form
+    parents_by_id = {l.parent_id: db.get(User, l.parent_id) for l in links}
+    return render_template("review/parents.html", org=org, links=links, forms=forms, parents=parents_by_id,
+                           reject_form=DecideForm())
+
+
+@bp.post("/parents/<int:link_id>/<any(confirm, reject):decision>")
+@lead_or_admin
+def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision: str):
+    db = get_session()
+    child_id = None
+    if decision == "confirm":
+        form = MatchChildForm(prefix=f"link{link_id}")
+        if not form.validate_on_submit():
+            abort(400)
+        if not (form.child.data or "").isdigit():
+            flash(_("Please choose the pupil."), "error")
+            return redirect(url_for("review.parents", org_id=org.id))
+        child_id = int(form.child.data)
+    elif not DecideForm().validate_on_submit():
+        abort(400)
+    try:
+        memberships.decide_parent_link(db, org.id, link_id, unit_ids=unit_ids, actor_id=current_user.id, now=now(),
+                                       child_id=child_id)
+    except (NotFound, PermissionDenied):
+        abort(404)
+    except invites.AlreadyMember:
+        flash(_("This parent is already linked to this pupil."), "error")
+        return redirect(url_for("review.parents", org_id=org.id))
+    except invites.TooManyGuardians:
+        flash(_("This pupil already has four linked parents."), "error")
+        return redirect(url_for("review.parents", org_id=org.id))
+    commit(db)
+    flash(_("Confirmed.") if child_id else _("Rejected."), "success")
+    return redirect(url_for("review.parents", org_id=org.id))

@@ -1,0 +1,233 @@
+"""Redeeming an invite: the memberships of its kind, the parent links, the record.
+
+staff → teacher in the staff room (awaiting verification), plus administrator
+if the invite grants it, plus homeroom teacher of `lead_unit_id`;
+student, pupil → student of the unit (one current unit per organisation);
+parent, guardian → parent in the unit and a link to the child: at once for a
+personal (guardian) invite, or named by the parent and waiting for the unit's
+teacher to match it to a pupil. Nobody is ever shown the list of pupils.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..models import Invite, Membership, ParentLink, User
+from . import audit, invites
+from .errors import DomainError, NotFound, PermissionDenied
+from .orgs import staff_room
+
+MAX_GUARDIANS = invites.MAX_GUARDIANS
+REDEEMABLE_KINDS = ("admin", "staff", "student", "pupil", "parent", "guardian")
+
+
+class ChildNameRequired(DomainError):
+    pass
+
+
+def current_memberships(session: Session, user_id: int, org_id: int) -> list[Membership]:
+    return invites.memberships_of(session, user_id, org_id)
+
+
+def _has(memberships: list[Membership], role: str, unit_id: int | None = None, is_lead: bool | None = None) -> bool:
+    return any(
+        m.role == role and (unit_id is None or m.unit_id == unit_id) and (is_lead is None or m.is_lead == is_lead)
+        for m in memberships
+    )
+
+
+def guardian_count(session: Session, child_id: int) -> int:
+    return session.scalar(
+        select(func.count(ParentLink.id)).where(
+            ParentLink.child_id == child_id, ParentLink.status.in_(("pending", "confirmed"))
+        )
+    )
+
+
+def _staff_invite_gives_more(session: Session, invite: Invite, held: list[Membership]) -> bool:
+    """A teacher of the organisation invited again: as homeroom teacher of a
+    (second) unit, or as an administrator."""
+    return bool(
+        (invite.grants_admin and not _has(held, "admin"))
+        or (invite.lead_unit_id and not _has(held, "teacher", invite.lead_unit_id, is_lead=True))
+    )
+
+
+def check_redeemable(session: Session, invite: Invite, user: User) -> None:
+    """Raise why this user can't take this invite (its usability is checked
+    apart): invites.InviteNotForAccount or invites.AlreadyMember."""
+    if invite.kind not in REDEEMABLE_KINDS:
+        raise NotFound()
+    held = current_memberships(session, user.id, invite.org_id)
+    if invite.kind == "staff" and _has(held, "teacher") and _staff_invite_gives_more(session, invite, held):
+        if any(m.role == "student" for m in invites.memberships_of(session, user.id)):
+            raise invites.InviteNotForAccount("student_account")
+        return
+    invites.may_redeem(session, invite, user)
+
+
+def _add_membership(session: Session, invite: Invite, user: User, *, unit_id: int, role: str, now: datetime,
+                    held: list[Membership], **fields) -> Membership | None:
+    if _has(held, role, unit_id, fields.get("is_lead")):
+        return None
+    existing_plain = [m for m in held if m.role == role and m.unit_id == unit_id]
+    if existing_plain:  # e.g. a teacher of the unit becomes its homeroom teacher
+        for key, value in fields.items():
+            setattr(existing_plain[0], key, value)
+        return existing_plain[0]
+    membership = Membership(org_id=invite.org_id, user_id=user.id, unit_id=unit_id, role=role,
+                            invite_id=invite.id, created_at=now, **fields)
+    session.add(membership)
+    held.append(membership)
+    return membership
+
+
+def redeem_invite(
+    session: Session, invite: Invite, user: User, *, now: datetime, child_name: str | None = None
+) -> list[Membership]:
+    """Take one use of the invite and give the user what it grants, all or nothing."""
+    check_redeemable(session, invite, user)
+    if invite.kind == "parent" and invite.child_id is None and not child_name:
+        raise ChildNameRequired()
+    invites.record_redemption(session, invite, user, now=now)
+    held = current_memberships(session, user.id, invite.org_id)
+    created: list[Membership | None] = []
+    add = lambda **kw: created.append(_add_membership(session, invite, user, now=now, held=held, **kw))  # noqa: E731
+    if invite.kind == "admin":
+        add(unit_id=invite.unit_id, role="admin")
+    elif invite.kind == "staff":
+        room = staff_room(session, invite.org_id).id
+        existing_teacher = next((m for m in held if m.role == "teacher" and m.unit_id == room), None)
+        verification = existing_teacher.verification if existing_teacher else "pending"
+        add(unit_id=room, role="teacher", verification=verification)
+        if invite.grants_admin:
+            add(unit_id=room, role="admin")
+        if invite.lead_unit_id:
+            add(unit_id=invite.lead_unit_id, role="teacher", is_lead=True, verification=verification)
+    elif invite.kind in ("student", "pupil"):
+        add(unit_id=invite.unit_id, role="student")
+    else:
+        add(unit_id=invite.unit_id, role="parent")
+        _link_parent(session, invite, user, child_name=child_name, now=now)
+    session.flush()
+    return [m for m in created if m is not None]
+
+
+def _link_parent(session: Session, invite: Invite, user: User, *, child_name: str | None, now: datetime) -> ParentLink:
+    if invite.child_id is not None:
+        link = ParentLink(org_id=invite.org_id, unit_id=invite.unit_id, parent_id=user.id, child_id=invite.child_id,
+                          status="confirmed", created_at=now, decided_at=now, decided_by_id=invite.created_by_id)
+    else:
+        link = ParentLink(org_id=invite.org_id, unit_id=invite.unit_id, parent_id=user.id, child_id=None,
+                          child_name_given=child_name, status="pending", created_at=now)
+    session.add(link)
+    session.flush()
+    audit.record(session, "parent_link.created", now=now, org_id=invite.org_id, actor_id=user.id, target=link,
+                 status=link.status)
+    return link
+
+
+# --- Teacher verification (the administrator's queue) -------------------------
+
+def pending_teachers(session: Session, org_id: int) -> list[Membership]:
+    room = staff_room(session, org_id)
+    return list(session.scalars(
+        select(Membership).where(Membership.org_id == org_id, Membership.unit_id == room.id,
+                                 Membership.role == "teacher", Membership.verification == "pending",
+                                 Membership.left_at.is_(None)).order_by(Membership.id)
+    ))
+
+
+def _teacher_membership(session: Session, org_id: int, membership_id: int) -> Membership:
+    membership = session.get(Membership, membership_id)
+    if membership is None or membership.org_id != org_id or membership.role != "teacher" or membership.left_at:
+        raise NotFound()
+    return membership
+
+
+def decide_teacher(session: Session, org_id: int, membership_id: int, *, verified: bool, actor_id: int,
+                   now: datetime, reason: str | None = None) -> Membership:
+    """Verify, or reject with a reason, a teacher's status: every teacher
+    membership of that person in the organisation follows."""
+    staff = _teacher_membership(session, org_id, membership_id)
+    if staff.verification != "pending":
+        raise NotFound()
+    state = "verified" if verified else "rejected"
+    for membership in current_memberships(session, staff.user_id, org_id):
+        if membership.role == "teacher":
+            membership.verification = state
+            membership.verified_at = now
+            membership.verified_by_id = actor_id
+            membership.rejection_reason = None if verified else reason
+    session.flush()
+    audit.record(session, f"teacher.{state}", now=now, org_id=org_id, actor_id=actor_id, target=staff,
+                 user_id=staff.user_id, reason=reason)
+    return staff
+
+
+def teacher_status(session: Session, user_id: int, org_id: int) -> str | None:
+    """verified, pending, rejected, or None (not a teacher here): only a
+    verified teacher (or an administrator) creates invites and chats."""
+    states = {m.verification for m in current_memberships(session, user_id, org_id) if m.role == "teacher"}
+    for state in ("verified", "pending", "rejected"):
+        if state in states:
+            return state
+    return None
+
+
+# --- Parent links waiting for the unit's teacher ------------------------------
+
+def units_led_by(session: Session, user_id: int, org_id: int) -> list[int]:
+    return [m.unit_id for m in current_memberships(session, user_id, org_id)
+            if m.role == "teacher" and m.is_lead and m.verification == "verified"]
+
+
+def pending_parent_links(session: Session, org_id: int, unit_ids: list[int]) -> list[ParentLink]:
+    if not unit_ids:
+        return []
+    return list(session.scalars(
+        select(ParentLink).where(ParentLink.org_id == org_id, ParentLink.unit_id.in_(unit_ids),
+                                 ParentLink.status == "pending").order_by(ParentLink.id)
+    ))
+
+
+def pupils_of_unit(session: Session, org_id: int, unit_id: int) -> list[User]:
+    """The unit's pupils, for its own teacher only (never shown to parents)."""
+    return list(session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.org_id == org_id, Membership.unit_id == unit_id, Membership.role == "student",
+               Membership.left_at.is_(None), User.status == "active")
+        .order_by(User.last_name, User.first_name)
+    ))
+
+
+def decide_parent_link(session: Session, org_id: int, link_id: int, *, unit_ids: list[int], actor_id: int,
+                       now: datetime, child_id: int | None = None) -> ParentLink:
+    """The teacher matches the named child to a pupil of the unit (confirm) or
+    rejects the link (child_id None)."""
+    link = session.get(ParentLink, link_id)
+    if link is None or link.org_id != org_id or link.unit_id not in unit_ids or link.status != "pending":
+        raise NotFound()
+    if child_id is not None:
+        if child_id not in {pupil.id for pupil in pupils_of_unit(session, org_id, link.unit_id)}:
+            raise PermissionDenied()
+        already = session.scalars(
+            select(ParentLink.id).where(ParentLink.parent_id == link.parent_id, ParentLink.child_id == child_id)
+        ).first()
+        if already is not None:
+            raise invites.AlreadyMember("guardian")
+        if guardian_count(session, child_id) >= MAX_GUARDIANS:
+            raise invites.TooManyGuardians()
+        link.child_id = child_id
+        link.status = "confirmed"
+    else:
+        link.status = "rejected"
+    link.decided_at = now
+    link.decided_by_id = actor_id
+    session.flush()
+    audit.record(session, f"parent_link.{link.status}", now=now, org_id=org_id, actor_id=actor_id, target=link)
+    return link
+
+

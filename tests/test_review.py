@@ -1,0 +1,149 @@
+"""Review queues: teacher verification, join requests, parents waiting for the teacher."""
+import re
+
+from onboarding.models import JoinRequest, Membership, ParentLink, User
+
+from conftest import unit_named
+from test_registration_roles import fresh
+
+
+def _admin(make_user, make_member, org, email="admin@school.ru"):
+    admin = make_user(email=email)
+    make_member(admin, org, "admin")
+    return admin
+
+
+def test_the_administrator_verifies_or_rejects_teachers(app, client, session, auth, make_org, make_user,
+                                                       make_member, sent_mail):
+    org = make_org()
+    _admin(make_user, make_member, org)
+    first = make_user(email="first@school.ru", last_name="Орлова")
+    second = make_user(email="second@school.ru", last_name="Соколов")
+    first_m = make_member(first, org, "teacher", verification="pending")
+    second_m = make_member(second, org, "teacher", verification="pending")
+    auth.login("admin@school.ru")
+    console = client.get(f"/org/{org.id}/admin/")
+    assert f"/org/{org.id}/review/teachers" in console.text
+    queue = client.get(f"/org/{org.id}/review/teachers")
+    assert "Орлова" in queue.text and "Соколов" in queue.text
+    assert client.post(f"/org/{org.id}/review/teachers/{first_m.id}/verify").status_code == 302
+    # A rejection needs a reason.
+    client.post(f"/org/{org.id}/review/teachers/{second_m.id}/reject", data={"reason": ""})
+    assert fresh(session).get(Membership, second_m.id).verification == "pending"
+    fresh(session)
+    client.post(f"/org/{org.id}/review/teachers/{second_m.id}/reject", data={"reason": "Не работает у нас"})
+    fresh(session)
+    assert session.get(Membership, first_m.id).verification == "verified"
+    rejected = session.get(Membership, second_m.id)
+    assert (rejected.verification, rejected.rejection_reason) == ("rejected", "Не работает у нас")
+    fresh(session)
+    assert "Не работает у нас" in [m for m in sent_mail if m["To"] == "second@school.ru"][-1].get_content()
+    assert f"/teachers/{first_m.id}/verify" not in client.get(f"/org/{org.id}/review/teachers").text
+
+
+def test_only_the_administrator_sees_the_queues(app, client, make_org, make_user, make_member, auth):
+    org = make_org()
+    teacher = make_user(email="t@school.ru")
+    make_member(teacher, org, "teacher")
+    auth.login("t@school.ru")
+    assert client.get(f"/org/{org.id}/review/teachers").status_code == 403
+    assert client.get(f"/org/{org.id}/review/requests").status_code == 403
+
+
+def test_a_join_request_approved_leads_to_registration(app, client, session, auth, make_org, make_user,
+                                                       make_member, make_invite, sent_mail, register):
+    org = make_org()
+    _admin(make_user, make_member, org)
+    invite, link = make_invite(org, kind="join", max_uses=1000)
+    newcomer = app.test_client()
+    form = newcomer.get(link.replace("/i/", "/register/"))
+    assert 'name="role"' in form.text and "5А" in form.text
+    response = newcomer.post(link.replace("/i/", "/register/"), data={
+        "last_name": "Зайцева", "first_name": "Ольга", "email": "Olga@Mail.ru", "role": "teacher", "unit": "",
+        "message": "Учитель музыки\nс 1 сентября"})
+    assert response.status_code == 200 and "Зайцева" not in response.text
+    request_row = fresh(session).query(JoinRequest).one()
+    assert (request_row.email, request_row.role, request_row.status) == ("olga@mail.ru", "teacher", "pending")
+    fresh(session)
+
+    auth.login("admin@school.ru")
+    queue = client.get(f"/org/{org.id}/review/requests")
+    assert "Зайцева" in queue.text and "Учитель музыки" in queue.text
+    assert client.post(f"/org/{org.id}/review/requests/{request_row.id}/approve").status_code == 302
+    letter = [m for m in sent_mail if m["To"] == "olga@mail.ru"][-1].get_content()
+    path = re.search(r"http://localhost(/i/\S+)", letter).group(1)
+    assert fresh(session).get(JoinRequest, request_row.id).status == "approved"
+    fresh(session)
+
+    form = newcomer.get(path.replace("/i/", "/register/"))
+    assert 'value="olga@mail.ru"' in form.text
+    RegistrationActions = type(register)
+    steps = RegistrationActions(newcomer, sent_mail)
+    assert steps.adult(path, email="olga@mail.ru", last_name="Зайцева", first_name="Ольга").status_code == 302
+    assert steps.confirm_and_consent("olga@mail.ru").status_code == 302
+    user = fresh(session).query(User).filter_by(email="olga@mail.ru").one()
+    assert [(m.role, m.verification) for m in session.query(Membership).filter_by(user_id=user.id)] == [
+        ("teacher", "pending")]
+
+
+def test_a_pupils_join_request_needs_the_class_and_a_rejection_is_mailed(
+        app, client, session, auth, make_org, make_user, make_member, make_invite, sent_mail):
+    org = make_org()
+    _admin(make_user, make_member, org)
+    invite, link = make_invite(org, kind="join", max_uses=1000)
+    data = {"last_name": "Зайцев", "first_name": "Миша", "email": "misha@mail.ru", "role": "student", "unit": ""}
+    page = client.post(link.replace("/i/", "/register/"), data=data)
+    assert 'id="unit-error"' in page.text
+    # A unit of another organisation is not accepted.
+    other = make_org(name="Школа № 99")
+    page = client.post(link.replace("/i/", "/register/"), data={**data, "unit": str(unit_named(session, other, "5А").id)})
+    assert page.status_code in (200, 404) and fresh(session).query(JoinRequest).count() == 0
+    fresh(session)
+    client.post(link.replace("/i/", "/register/"), data={**data, "unit": str(unit_named(session, org, "5А").id)})
+    request_row = fresh(session).query(JoinRequest).one()
+    fresh(session)
+    auth.login("admin@school.ru")
+    client.post(f"/org/{org.id}/review/requests/{request_row.id}/reject", data={"reason": "Такого ученика нет"})
+    assert fresh(session).get(JoinRequest, request_row.id).status == "rejected"
+    assert "Такого ученика нет" in [m for m in sent_mail if m["To"] == "misha@mail.ru"][-1].get_content()
+
+
+def test_the_homeroom_teacher_matches_a_named_child(app, client, session, auth, make_org, make_user, make_member,
+                                                   make_invite, register):
+    org = make_org()
+    lead = make_user(email="lead@school.ru")
+    make_member(lead, org, "teacher")
+    make_member(lead, org, "teacher", unit="2Б", is_lead=True)
+    pupil = make_user(email=None, login="kolya.petrov", last_name="Петров", first_name="Коля")
+    make_member(pupil, org, "student", unit="2Б")
+    stranger = make_user(email=None, login="vasya", last_name="Васильев", first_name="Вася")
+    make_member(stranger, org, "student", unit="5А")
+    invite, link = make_invite(org, kind="parent", unit="2Б")
+    register.adult(link, email="mama@mail.ru", child_name="Петров Коля")
+    register.confirm_and_consent()
+    register.client.post("/logout")
+    parent_link = fresh(session).query(ParentLink).one()
+    fresh(session)
+
+    auth.login("lead@school.ru")
+    queue = client.get(f"/org/{org.id}/review/parents")
+    assert "Петров Коля" in queue.text and "Петрова" in queue.text
+    assert "Васильев" not in queue.text  # only this unit's pupils
+    # A pupil of another unit can't be chosen.
+    response = client.post(f"/org/{org.id}/review/parents/{parent_link.id}/confirm",
+                           data={f"link{parent_link.id}-child": str(stranger.id)})
+    assert response.status_code == 404
+    assert fresh(session).get(ParentLink, parent_link.id).status == "pending"
+    fresh(session)
+    client.post(f"/org/{org.id}/review/parents/{parent_link.id}/confirm",
+                data={f"link{parent_link.id}-child": str(pupil.id)})
+    row = fresh(session).get(ParentLink, parent_link.id)
+    assert (row.status, row.child_id) == ("confirmed", pupil.id)
+
+
+def test_a_teacher_who_leads_no_unit_has_no_parent_queue(app, client, make_org, make_user, make_member, auth):
+    org = make_org()
+    teacher = make_user(email="t@school.ru")
+    make_member(teacher, org, "teacher")
+    auth.login("t@school.ru")
+    assert client.get(f"/org/{org.id}/review/parents").status_code == 403
