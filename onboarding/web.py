@@ -49,7 +49,7 @@ def load_org(org_id: int) -> Organisation:
 
 
 def membership_in(org_id: int, *roles: str) -> Membership | None:
-    from .services.invites import memberships_of
+    from .services.orgs import memberships_of
 
     for membership in memberships_of(get_session(), current_user.id, org_id):
         if not roles or membership.role in roles:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import sessionmaker
 
 from onboarding.db import make_engine
 from onboarding.models import Invite, InviteRedemption, User, utcnow
-from onboarding.services import invites
+from onboarding.services import redemption
 from onboarding.services.errors import InviteUsedUp
 
 WORKERS = 32
@@ -30,7 +30,7 @@ def test_32_concurrent_redemptions_of_a_3_use_invite(app_config, session, make_o
             start.wait()
             try:
                 row = db.get(Invite, invite.id)
-                invites.record_redemption(db, row, db.get(User, user_id), now=utcnow())
+                redemption.record_redemption(db, row, db.get(User, user_id), now=utcnow())
                 db.commit()
                 return "ok"
             except InviteUsedUp:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from onboarding.models import AuditEvent, ParentLink
-from onboarding.services import invites, orgs
+from onboarding.services import invite_rights, invites, orgs, redemption
 from onboarding.services.errors import InviteExpired, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied
 from onboarding.services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
@@ -68,10 +68,10 @@ def test_who_may_create_what(session, school, creator, kind, unit, expected):
     org = school["org"]
     place = unit_named(session, org, unit) if unit else orgs.staff_room(session, org.id)
     if expected is None:
-        invites.may_create(session, school[creator], org, kind, place)
+        invite_rights.may_create(session, school[creator], org, kind, place)
     else:
         with pytest.raises(PermissionDenied) as error:
-            invites.may_create(session, school[creator], org, kind, place)
+            invite_rights.may_create(session, school[creator], org, kind, place)
         assert reason(error) == expected
 
 
@@ -79,9 +79,9 @@ def test_nobody_creates_for_another_organisation(session, school, make_org):
     other = make_org(name="Школа № 2")
     other_unit = unit_named(session, other, "5А")
     with pytest.raises(NotFound):
-        invites.may_create(session, school["admin"], other, "student", other_unit)
+        invite_rights.may_create(session, school["admin"], other, "student", other_unit)
     with pytest.raises(NotFound):
-        invites.may_create(session, school["admin"], school["org"], "student", other_unit)
+        invite_rights.may_create(session, school["admin"], school["org"], "student", other_unit)
 
 
 def test_kindergarten_has_no_invites_for_children(session, make_org, make_user, make_member):
@@ -91,10 +91,10 @@ def test_kindergarten_has_no_invites_for_children(session, make_org, make_user, 
     group = unit_named(session, garden, "Солнышко")
     for kind in ("student", "pupil"):
         with pytest.raises(PermissionDenied) as error:
-            invites.may_create(session, admin, garden, kind, group)
+            invite_rights.may_create(session, admin, garden, kind, group)
         assert reason(error) == "no_learners"
-    invites.may_create(session, admin, garden, "parent", group)
-    kinds, _units = invites.creation_choices(session, admin, garden)
+    invite_rights.may_create(session, admin, garden, "parent", group)
+    kinds, _units = invite_rights.creation_choices(session, admin, garden)
     assert "student" not in kinds and "pupil" not in kinds and "parent" in kinds
 
 
@@ -170,18 +170,18 @@ def test_statuses(session, school):
 def test_invite_stops_when_its_creator_leaves(session, school):
     invite, _ = create(session, school, "parent")
     invites.check_usable(session, invite, NOW)
-    for membership in invites.memberships_of(session, school["teacher"].id, school["org"].id):
+    for membership in orgs.memberships_of(session, school["teacher"].id, school["org"].id):
         membership.left_at = NOW
     session.flush()
     with pytest.raises(InviteCreatorLeft):
         invites.check_usable(session, invite, NOW)
     with pytest.raises(InviteRevoked):  # the same friendly family of pages
-        invites.claim_use(session, invite, now=NOW)
+        redemption.claim_use(session, invite, now=NOW)
 
 
 def test_invite_stops_when_its_creator_loses_the_right(session, school):
     invite, _ = create(session, school, "student")
-    staff = next(m for m in invites.memberships_of(session, school["teacher"].id, school["org"].id)
+    staff = next(m for m in orgs.memberships_of(session, school["teacher"].id, school["org"].id)
                  if m.unit_id == orgs.staff_room(session, school["org"].id).id)
     staff.verification = "rejected"
     session.flush()
@@ -225,23 +225,23 @@ def test_who_may_redeem(session, school, make_user, make_member):
     pupil = make_user(last_name="Ученикова")
     make_member(pupil, org, "student", unit="9В")
     with pytest.raises(InviteNotForAccount) as error:
-        invites.may_redeem(session, parent_invite, pupil)
+        redemption.may_redeem(session, parent_invite, pupil)
     assert error.value.reason == "student_account"
     with pytest.raises(InviteNotForAccount) as error:
-        invites.may_redeem(session, student_invite, pupil)
+        redemption.may_redeem(session, student_invite, pupil)
     assert error.value.reason == "other_unit"
     with pytest.raises(InviteNotForAccount) as error:
-        invites.may_redeem(session, student_invite, school["parent"])
+        redemption.may_redeem(session, student_invite, school["parent"])
     assert error.value.reason == "adult_account"
     with pytest.raises(AlreadyMember):
-        invites.may_redeem(session, parent_invite, school["parent"])
+        redemption.may_redeem(session, parent_invite, school["parent"])
     newcomer = make_user()
-    invites.may_redeem(session, parent_invite, newcomer)
-    invites.may_redeem(session, student_invite, newcomer)
+    redemption.may_redeem(session, parent_invite, newcomer)
+    redemption.may_redeem(session, student_invite, newcomer)
     classmate = make_user()
     make_member(classmate, org, "student", unit="5А")
     with pytest.raises(AlreadyMember):
-        invites.may_redeem(session, student_invite, classmate)
+        redemption.may_redeem(session, student_invite, classmate)
 
 
 def test_guardian_link_to_a_registered_child(session, school, make_user, make_member):
@@ -251,22 +251,22 @@ def test_guardian_link_to_a_registered_child(session, school, make_user, make_me
     invite, _ = create(session, school, "guardian", child=child)
     assert invite.child_id == child.id and invite.pupil_name == child.full_name
     with pytest.raises(InviteNotForAccount) as error:
-        invites.may_redeem(session, invite, child)
+        redemption.may_redeem(session, invite, child)
     assert error.value.reason in ("own_child", "student_account")
     for _ in range(4):
         session.add(ParentLink(org_id=org.id, parent_id=make_user().id, child_id=child.id, status="confirmed"))
     session.flush()
     with pytest.raises(InviteNotForAccount) as error:
-        invites.may_redeem(session, invite, make_user())
+        redemption.may_redeem(session, invite, make_user())
     assert error.value.reason == "too_many_guardians"
 
 
 def test_record_redemption_takes_a_use_and_audits(session, school, make_user):
     invite, _ = create(session, school, "parent", max_uses=1)
     user = make_user()
-    redemption = invites.record_redemption(session, invite, user, now=NOW)
-    assert invite.uses == 1 and redemption.user_id == user.id
+    redeemed = redemption.record_redemption(session, invite, user, now=NOW)
+    assert invite.uses == 1 and redeemed.user_id == user.id
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "invite.redeemed")).one()
     assert event.actor_id == user.id and event.target_id == invite.id
     with pytest.raises(InviteUsedUp):
-        invites.record_redemption(session, invite, make_user(), now=NOW)
+        redemption.record_redemption(session, invite, make_user(), now=NOW)

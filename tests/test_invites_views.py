@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from onboarding import create_app
 from onboarding.db import get_session
 from onboarding.models import AuditEvent, Invite, utcnow
-from onboarding.services import invites, orgs
+from onboarding.services import orgs, redemption
 from onboarding.services.tokens import make_token, new_nonce
 from tests.conftest import unit_named
 
@@ -160,7 +160,7 @@ def test_lists_show_status_uses_and_who_joined(app, client, auth, school, make_i
     used, _ = make_invite(org, kind="guardian", unit="5А", created_by=school["teacher"], max_uses=1,
                           pupil_name="Петров Иван")
     parent = make_user(last_name="Петрова", first_name="Мария")
-    invites.record_redemption(session, used, parent, now=utcnow())
+    redemption.record_redemption(session, used, parent, now=utcnow())
     session.commit()
     make_invite(org, kind="parent", unit="5А", created_by=school["teacher"], expires_in=timedelta(seconds=-1))
     make_invite(org, kind="student", unit="9В", created_by=school["admin"])
@@ -229,7 +229,7 @@ def test_each_dead_link_has_its_own_page(app_config, school, make_invite, sessio
 def test_link_stops_when_creator_leaves(client, school, make_invite, session):
     _invite, path = make_invite(school["org"], kind="parent", unit="5А", created_by=school["teacher"])
     assert client.get(path).status_code == 200
-    for membership in invites.memberships_of(session, school["teacher"].id):
+    for membership in orgs.memberships_of(session, school["teacher"].id):
         membership.left_at = utcnow()
     session.commit()
     assert client.get(path).status_code == 410

@@ -17,7 +17,7 @@ from ..db import get_session
 from ..mail.sender import commit
 from ..models import Chat, Organisation
 from ..security import external_url, safe_next
-from ..services import chats, consent, invites, memberships
+from ..services import chats, consent, memberships, orgs
 from ..services.errors import NotFound
 from ..web import client_ip, load_org, membership_in, now, user_agent
 from .forms import ActionForm, RulesForm
@@ -159,9 +159,9 @@ def leave(chat_id: int):
 def mine():
     db = get_session()
     joined = chats.joined_chats(db, current_user.id)
-    org_ids = sorted({m.org_id for m in invites.memberships_of(db, current_user.id)})
-    orgs = [db.get(Organisation, org_id) for org_id in org_ids]
-    return render_template("chats/mine.html", joined=joined, orgs=orgs, form=ActionForm())
+    org_ids = sorted({m.org_id for m in orgs.memberships_of(db, current_user.id)})
+    my_orgs = [db.get(Organisation, org_id) for org_id in org_ids]
+    return render_template("chats/mine.html", joined=joined, orgs=my_orgs, form=ActionForm())
 
 
 @bp.get("/<int:chat_id>/members")

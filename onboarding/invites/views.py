@@ -14,7 +14,7 @@ from ..errors import render_error
 from ..mail.sender import commit
 from ..models import Invite, Organisation, Unit, User
 from ..security import external_url, signing_keys
-from ..services import invites, letters
+from ..services import invite_rights, invites, letters, orgs, redemption
 from ..services.errors import NotFound, PermissionDenied
 from ..services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
@@ -39,7 +39,7 @@ def _me() -> User:
 def _member_org(org_id: int) -> Organisation:
     """The organisation in the URL; 404 unless the user belongs to it (a closed space)."""
     org = load_org(org_id)
-    if not invites.memberships_of(get_session(), current_user.id, org.id):
+    if not orgs.memberships_of(get_session(), current_user.id, org.id):
         abort(404)
     return org
 
@@ -56,7 +56,7 @@ def _managed_invite(org: Organisation, invite_id: int) -> Invite:
     if invite is None or invite.org_id != org.id:
         abort(404)
     try:
-        invites.may_manage(get_session(), _me(), invite)
+        invite_rights.may_manage(get_session(), _me(), invite)
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -112,7 +112,7 @@ def create(org_id: int):
     org = _member_org(org_id)
     db = get_session()
     try:
-        kinds, units = invites.creation_choices(db, _me(), org)
+        kinds, units = invite_rights.creation_choices(db, _me(), org)
     except PermissionDenied as error:
         return _cannot_create(org, error)
     form = InviteForm()
@@ -123,7 +123,7 @@ def create(org_id: int):
         form.unit.data = request.args.get("unit", type=int) or 0
     if form.validate_on_submit():
         kind = form.kind.data
-        if kind in invites.STAFF_ROOM_KINDS:
+        if kind in invite_rights.STAFF_ROOM_KINDS:
             unit = invites.staff_room(db, org.id)
         elif not form.unit.data:
             unit = None
@@ -136,7 +136,7 @@ def create(org_id: int):
                 lead_unit = _unit(org, form.lead_unit.data)
             else:
                 form.lead_unit.errors.append(_("Please choose the %(unit)s.", unit=words(org.kind).unit))
-        if kind in invites.PERSONAL_KINDS and not form.pupil_name.data:
+        if kind in invite_rights.PERSONAL_KINDS and not form.pupil_name.data:
             form.pupil_name.errors.append(_("A personal link needs the pupil's name."))
         if unit is not None and not form.errors:
             try:
@@ -204,7 +204,7 @@ def letters_page(org_id: int, unit_id: int):
     unit = _unit(org, unit_id)
     db = get_session()
     try:
-        invites.may_create(db, _me(), org, "guardian", unit)
+        invite_rights.may_create(db, _me(), org, "guardian", unit)
     except NotFound:
         abort(404)
     except PermissionDenied as error:
@@ -246,7 +246,7 @@ def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
         if status == "active":
             key = (invite.created_by_id, invite.kind, invite.unit_id)
             if key not in creator_ok:
-                creator_ok[key] = invites.creator_may_still(db, invite)
+                creator_ok[key] = invite_rights.creator_may_still(db, invite)
             if not creator_ok[key]:
                 status = "creator_left"
         rows.append({"invite": invite, "status": status, "redemptions": redemptions[invite.id],
@@ -262,7 +262,7 @@ def org_list(org_id: int):
     reason = None
     units: list[Unit] = []
     try:
-        _kinds, units = invites.creation_choices(db, _me(), org)
+        _kinds, units = invite_rights.creation_choices(db, _me(), org)
     except PermissionDenied as error:
         reason = denial_text(error, org)
     rows = _rows(org, invites.visible_invites(db, _me(), org))
@@ -276,12 +276,12 @@ def unit_list(org_id: int, unit_id: int):
     org = _member_org(org_id)
     unit = _unit(org, unit_id)
     db = get_session()
-    memberships = invites.memberships_of(db, current_user.id, org.id)
+    memberships = orgs.memberships_of(db, current_user.id, org.id)
     if not any(m.role == "admin" or (m.role == "teacher" and m.unit_id == unit.id) for m in memberships):
         abort(403)
     reason = None
     try:
-        invites.may_create(db, _me(), org, "staff" if unit.kind == "staff_room" else "parent", unit)
+        invite_rights.may_create(db, _me(), org, "staff" if unit.kind == "staff_room" else "parent", unit)
     except PermissionDenied as error:
         reason = denial_text(error, org)
     rows = _rows(org, invites.visible_invites(db, _me(), org, unit))
@@ -352,7 +352,7 @@ def revoke_unclaimed(org_id: int, unit_id: int):
     db = get_session()
     kind = "staff" if unit.kind == "staff_room" else "parent"
     try:
-        invites.may_create(db, _me(), org, kind, unit)
+        invite_rights.may_create(db, _me(), org, kind, unit)
     except (NotFound, PermissionDenied):
         abort(403)
     form = ConfirmForm()
@@ -381,7 +381,7 @@ def landing(token: str):
     context = {"invite": invite, "token": token, "org": org, "chats": invite.chats}
     if current_user.is_authenticated:
         try:
-            invites.may_redeem(db, invite, _me())
+            redemption.may_redeem(db, invite, _me())
         except InviteNotForAccount as error:
             link = external_url("invites.landing", token=token)
             title, text = not_for_account_text(error, invite, org)

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from ..db import get_session
 from ..security import safe_next
-from ..services.invites import memberships_of
+from ..services.orgs import memberships_of
 
 bp = Blueprint("main", __name__)
 

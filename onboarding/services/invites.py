@@ -3,10 +3,10 @@ reading a link, checking it still works, and redeeming it atomically."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Chat, Invite, InviteRedemption, Membership, Organisation, ParentLink, Unit, User
@@ -15,7 +15,8 @@ from .errors import (
     DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied,
     TokenInvalid,
 )
-from .orgs import staff_room
+from .invite_rights import CREATABLE_KINDS, PERSONAL_KINDS, TEACHER_KINDS, creator_may_still, may_create, may_manage
+from .orgs import memberships_of, staff_room
 
 SALT = "invite"
 ADMIN_INVITE_LIFETIME = timedelta(days=14)
@@ -29,12 +30,7 @@ ROLE_OF_KIND = {
     "join": "student",
 }
 # What people create through the site (admin invites come from the operator).
-CREATABLE_KINDS = ("staff", "student", "parent", "pupil", "guardian", "join")
 # A verified teacher's kinds, in the units they teach.
-TEACHER_KINDS = frozenset({"student", "parent", "pupil", "guardian"})
-LEARNER_KINDS = frozenset({"student", "pupil"})
-PERSONAL_KINDS = frozenset({"pupil", "guardian"})
-STAFF_ROOM_KINDS = frozenset({"staff", "join", "admin"})
 EXPIRY_PRESETS = ("1d", "7d", "30d", "aug31")
 DEFAULT_PRESET = "7d"
 DEFAULT_MAX_USES = 40
@@ -95,103 +91,6 @@ def invite_status(invite: Invite, now: datetime) -> str:
     if invite.uses >= invite.max_uses:
         return "used_up"
     return "active"
-
-
-# --- Who may create ---------------------------------------------------------
-
-
-def may_create(session: Session, user: User, org: Organisation, kind: str, unit: Unit) -> None:
-    """None if `user` may create a `kind` invite into `unit`, else why not.
-
-    NotFound: the unit or the user is outside the organisation (a closed
-    space shows outsiders nothing). PermissionDenied(reason), reason one of:
-    kind, no_learners, wrong_unit, archived, not_staff, unverified,
-    admin_only, not_your_unit.
-    """
-    if unit.org_id != org.id:
-        raise NotFound()
-    memberships = memberships_of(session, user.id, org.id)
-    if not memberships:
-        raise NotFound()
-    if kind not in CREATABLE_KINDS:
-        raise PermissionDenied("kind")
-    if kind in LEARNER_KINDS and org.kind == "kindergarten":
-        raise PermissionDenied("no_learners")
-    if (kind in STAFF_ROOM_KINDS) != (unit.kind == "staff_room"):
-        raise PermissionDenied("wrong_unit")
-    if unit.archived_at is not None:
-        raise PermissionDenied("archived")
-    if any(m.role == "admin" for m in memberships):
-        return
-    check_teacher_may_invite(session, memberships, org)
-    if kind not in TEACHER_KINDS:
-        raise PermissionDenied("admin_only")
-    if not any(m.role == "teacher" and m.unit_id == unit.id for m in memberships):
-        raise PermissionDenied("not_your_unit")
-
-
-def check_teacher_may_invite(session: Session, memberships: Iterable[Membership], org: Organisation) -> None:
-    """A teacher invites once the administrator has verified their status."""
-    room_id = staff_room(session, org.id).id
-    staff = [m for m in memberships if m.role == "teacher" and m.unit_id == room_id]
-    if not staff:
-        raise PermissionDenied("not_staff")
-    if staff[0].verification != "verified":
-        raise PermissionDenied("unverified")
-
-
-def creation_choices(session: Session, user: User, org: Organisation) -> tuple[list[str], list[Unit]]:
-    """The kinds and units `user` may create invites for (either may be empty);
-    PermissionDenied(reason) if none at all, NotFound for an outsider."""
-    memberships = memberships_of(session, user.id, org.id)
-    if not memberships:
-        raise NotFound()
-    units = [unit for unit in _active_units(session, org.id)]
-    if any(m.role == "admin" for m in memberships):
-        kinds = [k for k in CREATABLE_KINDS if not (k in LEARNER_KINDS and org.kind == "kindergarten")]
-        return kinds, units
-    check_teacher_may_invite(session, memberships, org)
-    taught = {m.unit_id for m in memberships if m.role == "teacher"}
-    units = [unit for unit in units if unit.id in taught and unit.kind != "staff_room"]
-    if not units:
-        raise PermissionDenied("not_your_unit")
-    kinds = [k for k in CREATABLE_KINDS if k in TEACHER_KINDS
-             and not (k in LEARNER_KINDS and org.kind == "kindergarten")]
-    return kinds, units
-
-
-def may_manage(session: Session, user: User, invite: Invite) -> None:
-    """Revoke, regenerate, see: the organisation's administrators, and whoever
-    could create the same invite now (a verified teacher of its unit)."""
-    if invite.kind == "admin":
-        memberships = memberships_of(session, user.id, invite.org_id)
-        if not memberships:
-            raise NotFound()
-        if not any(m.role == "admin" for m in memberships):
-            raise PermissionDenied("admin_only")
-        return
-    may_create(session, user, invite.organisation, invite.kind, invite.unit)
-
-
-def creator_may_still(session: Session, invite: Invite) -> bool:
-    """False once the invite's creator has left or lost the right to create it.
-    The operator's invites (no creator) are exempt."""
-    if invite.created_by_id is None:
-        return True
-    creator = session.get(User, invite.created_by_id)
-    if creator is None or creator.status == "disabled":
-        return False
-    try:
-        may_create(session, creator, invite.organisation, invite.kind, invite.unit)
-    except DomainError:
-        return False
-    return True
-
-
-def _active_units(session: Session, org_id: int) -> list[Unit]:
-    return list(session.scalars(
-        select(Unit).where(Unit.org_id == org_id, Unit.archived_at.is_(None)).order_by(Unit.sort_key)
-    ))
 
 
 # --- Creating -------------------------------------------------------------
@@ -433,114 +332,7 @@ def check_usable(session: Session, invite: Invite, now: datetime) -> None:
         raise InviteCreatorLeft()
 
 
-# --- Redeeming --------------------------------------------------------------
-
-
-def may_redeem(session: Session, invite: Invite, user: User) -> None:
-    """None if the logged-in `user` may take this invite; else
-    InviteNotForAccount(reason) or AlreadyMember(reason). Says nothing about
-    the invite's own validity (that is check_usable's)."""
-    current = memberships_of(session, user.id)
-    roles = {m.role for m in current}
-    in_org = [m for m in current if m.org_id == invite.org_id]
-    if invite.kind == "join":
-        if in_org:
-            raise AlreadyMember("organisation")
-        return
-    if invite.role == "student":
-        if roles - {"student"}:
-            raise InviteNotForAccount("adult_account")
-        if invite.kind == "pupil" and invite.child_id is not None and invite.child_id != user.id:
-            raise InviteNotForAccount("other_pupil")
-        for membership in in_org:
-            if membership.role == "student":
-                if membership.unit_id == invite.unit_id:
-                    raise AlreadyMember("student")
-                raise InviteNotForAccount("other_unit")
-        return
-    if "student" in roles:
-        raise InviteNotForAccount("student_account")
-    if invite.role == "parent":
-        if invite.child_id is not None:
-            if invite.child_id == user.id:
-                raise InviteNotForAccount("own_child")
-            links = list(session.scalars(select(ParentLink).where(
-                ParentLink.child_id == invite.child_id, ParentLink.status != "rejected")))
-            if any(link.parent_id == user.id for link in links):
-                raise AlreadyMember("guardian")
-            if len(links) >= MAX_GUARDIANS:
-                raise InviteNotForAccount("too_many_guardians")
-        elif invite.kind == "parent" and any(
-                m.role == "parent" and m.unit_id == invite.unit_id for m in in_org):
-            raise AlreadyMember("parent")
-        return
-    if invite.role == "teacher" and any(m.role == "teacher" and m.unit_id == invite.unit_id for m in in_org):
-        raise AlreadyMember("teacher")
-    if invite.role == "admin" and any(m.role == "admin" for m in in_org):
-        raise AlreadyMember("admin")
-
-
-def claim_use(session: Session, invite: Invite, *, now: datetime) -> None:
-    """Take one use of the invite, atomically, or raise why it can't be used.
-
-    A conditional UPDATE: concurrent redemptions can't exceed max_uses
-    (and the CHECK constraint uses <= max_uses backs it up).
-    """
-    result = session.execute(
-        update(Invite)
-        .where(
-            Invite.id == invite.id,
-            Invite.org_id == invite.org_id,
-            Invite.revoked_at.is_(None),
-            Invite.expires_at > now,
-            Invite.uses < Invite.max_uses,
-        )
-        .values(uses=Invite.uses + 1)
-        .execution_options(synchronize_session=False)
-    )
-    session.refresh(invite)
-    if result.rowcount != 1:
-        check_usable(session, invite, now)
-        raise InviteUsedUp()
-    if not creator_may_still(session, invite):
-        raise InviteCreatorLeft()
-
-
-def record_redemption(session: Session, invite: Invite, user: User, *, now: datetime) -> InviteRedemption:
-    """Take one use and record who took it, in the caller's transaction (the
-    caller adds the memberships it grants before committing)."""
-    claim_use(session, invite, now=now)
-    redemption = InviteRedemption(org_id=invite.org_id, invite_id=invite.id, user_id=user.id, redeemed_at=now)
-    session.add(redemption)
-    session.flush()
-    audit.record(session, "invite.redeemed", now=now, org_id=invite.org_id, actor_id=user.id, target=invite,
-                 kind=invite.kind, user_id=user.id)
-    return redemption
-
-
-def redeem_admin_invite(session: Session, invite: Invite, user: User, *, now: datetime) -> Membership:
-    record_redemption(session, invite, user, now=now)
-    membership = Membership(
-        org_id=invite.org_id,
-        user_id=user.id,
-        unit_id=invite.unit_id,
-        role="admin",
-        invite_id=invite.id,
-        created_at=now,
-    )
-    session.add(membership)
-    session.flush()
-    return membership
-
-
 # --- Reading ----------------------------------------------------------------
-
-
-def memberships_of(session: Session, user_id: int, org_id: int | None = None) -> list[Membership]:
-    query = select(Membership).where(Membership.user_id == user_id, Membership.left_at.is_(None))
-    if org_id is not None:
-        query = query.where(Membership.org_id == org_id)
-    return list(session.scalars(query.order_by(Membership.id)))
 
 
 def visible_invites(session: Session, user: User, org: Organisation, unit: Unit | None = None) -> list[Invite]:

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Invite, Membership, ParentLink, User
-from . import audit, invites
+from . import audit, invites, orgs, redemption
 from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import staff_room
 
@@ -28,7 +28,7 @@ class ChildNameRequired(DomainError):
 
 
 def current_memberships(session: Session, user_id: int, org_id: int) -> list[Membership]:
-    return invites.memberships_of(session, user_id, org_id)
+    return orgs.memberships_of(session, user_id, org_id)
 
 
 def _has(memberships: list[Membership], role: str, unit_id: int | None = None, is_lead: bool | None = None) -> bool:
@@ -62,10 +62,10 @@ def check_redeemable(session: Session, invite: Invite, user: User) -> None:
         raise NotFound()
     held = current_memberships(session, user.id, invite.org_id)
     if invite.kind == "staff" and _has(held, "teacher") and _staff_invite_gives_more(session, invite, held):
-        if any(m.role == "student" for m in invites.memberships_of(session, user.id)):
+        if any(m.role == "student" for m in orgs.memberships_of(session, user.id)):
             raise invites.InviteNotForAccount("student_account")
         return
-    invites.may_redeem(session, invite, user)
+    redemption.may_redeem(session, invite, user)
 
 
 def _add_membership(session: Session, invite: Invite, user: User, *, unit_id: int, role: str, now: datetime,
@@ -91,7 +91,7 @@ def redeem_invite(
     check_redeemable(session, invite, user)
     if invite.kind == "parent" and invite.child_id is None and not child_name:
         raise ChildNameRequired()
-    invites.record_redemption(session, invite, user, now=now)
+    redemption.record_redemption(session, invite, user, now=now)
     held = current_memberships(session, user.id, invite.org_id)
     created: list[Membership | None] = []
     add = lambda **kw: created.append(_add_membership(session, invite, user, now=now, held=held, **kw))  # noqa: E731

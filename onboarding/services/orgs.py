@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Organisation, Unit, unit_sort_key
+from ..models import Membership, Organisation, Unit, unit_sort_key
 from . import audit
 from .chats import create_standard_chats
 from .errors import UnitNameTaken
@@ -134,3 +134,10 @@ def list_units(session: Session, org_id: int) -> list[Unit]:
             select(Unit).where(Unit.org_id == org_id, Unit.archived_at.is_(None)).order_by(Unit.sort_key)
         )
     )
+
+
+def memberships_of(session: Session, user_id: int, org_id: int | None = None) -> list[Membership]:
+    query = select(Membership).where(Membership.user_id == user_id, Membership.left_at.is_(None))
+    if org_id is not None:
+        query = query.where(Membership.org_id == org_id)
+    return list(session.scalars(query.order_by(Membership.id)))

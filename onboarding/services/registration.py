@@ -258,6 +258,7 @@ def class_parent_invite(session: Session, unit: Unit, *, pepper: str, now: datet
     session.flush()
     nonce = _derived_nonce(pepper, invite.id)
     invite.nonce_hash = tokens.hash_nonce(nonce)
+    invite.chats = invites.offered_chats(session, invite)
     session.flush()
     audit.record(session, "invite.created", now=now, org_id=unit.org_id, target=invite, kind="parent",
                  purpose="parent_letter")

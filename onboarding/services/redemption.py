@@ -1,0 +1,113 @@
+"""Redeeming an invite: may this account take it, and taking one use atomically."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..models import Invite, InviteRedemption, Membership, ParentLink, User
+from . import audit
+from .errors import InviteUsedUp
+from .invite_rights import creator_may_still
+from .invites import (
+    MAX_GUARDIANS, AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_usable,
+)
+from .orgs import memberships_of
+
+
+def may_redeem(session: Session, invite: Invite, user: User) -> None:
+    """None if the logged-in `user` may take this invite; else
+    InviteNotForAccount(reason) or AlreadyMember(reason). Says nothing about
+    the invite's own validity (that is check_usable's)."""
+    current = memberships_of(session, user.id)
+    roles = {m.role for m in current}
+    in_org = [m for m in current if m.org_id == invite.org_id]
+    if invite.kind == "join":
+        if in_org:
+            raise AlreadyMember("organisation")
+        return
+    if invite.role == "student":
+        if roles - {"student"}:
+            raise InviteNotForAccount("adult_account")
+        if invite.kind == "pupil" and invite.child_id is not None and invite.child_id != user.id:
+            raise InviteNotForAccount("other_pupil")
+        for membership in in_org:
+            if membership.role == "student":
+                if membership.unit_id == invite.unit_id:
+                    raise AlreadyMember("student")
+                raise InviteNotForAccount("other_unit")
+        return
+    if "student" in roles:
+        raise InviteNotForAccount("student_account")
+    if invite.role == "parent":
+        if invite.child_id is not None:
+            if invite.child_id == user.id:
+                raise InviteNotForAccount("own_child")
+            links = list(session.scalars(select(ParentLink).where(
+                ParentLink.child_id == invite.child_id, ParentLink.status != "rejected")))
+            if any(link.parent_id == user.id for link in links):
+                raise AlreadyMember("guardian")
+            if len(links) >= MAX_GUARDIANS:
+                raise InviteNotForAccount("too_many_guardians")
+        elif invite.kind == "parent" and any(
+                m.role == "parent" and m.unit_id == invite.unit_id for m in in_org):
+            raise AlreadyMember("parent")
+        return
+    if invite.role == "teacher" and any(m.role == "teacher" and m.unit_id == invite.unit_id for m in in_org):
+        raise AlreadyMember("teacher")
+    if invite.role == "admin" and any(m.role == "admin" for m in in_org):
+        raise AlreadyMember("admin")
+
+
+def claim_use(session: Session, invite: Invite, *, now: datetime) -> None:
+    """Take one use of the invite, atomically, or raise why it can't be used.
+
+    A conditional UPDATE: concurrent redemptions can't exceed max_uses
+    (and the CHECK constraint uses <= max_uses backs it up).
+    """
+    result = session.execute(
+        update(Invite)
+        .where(
+            Invite.id == invite.id,
+            Invite.org_id == invite.org_id,
+            Invite.revoked_at.is_(None),
+            Invite.expires_at > now,
+            Invite.uses < Invite.max_uses,
+        )
+        .values(uses=Invite.uses + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(invite)
+    if result.rowcount != 1:
+        check_usable(session, invite, now)
+        raise InviteUsedUp()
+    if not creator_may_still(session, invite):
+        raise InviteCreatorLeft()
+
+
+def record_redemption(session: Session, invite: Invite, user: User, *, now: datetime) -> InviteRedemption:
+    """Take one use and record who took it, in the caller's transaction (the
+    caller adds the memberships it grants before committing)."""
+    claim_use(session, invite, now=now)
+    redemption = InviteRedemption(org_id=invite.org_id, invite_id=invite.id, user_id=user.id, redeemed_at=now)
+    session.add(redemption)
+    session.flush()
+    audit.record(session, "invite.redeemed", now=now, org_id=invite.org_id, actor_id=user.id, target=invite,
+                 kind=invite.kind, user_id=user.id)
+    return redemption
+
+
+def redeem_admin_invite(session: Session, invite: Invite, user: User, *, now: datetime) -> Membership:
+    record_redemption(session, invite, user, now=now)
+    membership = Membership(
+        org_id=invite.org_id,
+        user_id=user.id,
+        unit_id=invite.unit_id,
+        role="admin",
+        invite_id=invite.id,
+        created_at=now,
+    )
+    session.add(membership)
+    session.flush()
+    return membership
