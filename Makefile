@@ -47,3 +47,8 @@ browser:
 	else \
 		echo "NOTE: Chromium is not installed (apt-get install chromium); browser tests will be skipped."; \
 	fi
+
+# The benchmark (bench/README.md): PostgreSQL and SQLite at full scale.
+# A quicker run: make bench BENCH_ARGS="--scale 0.1".
+bench: install-test translations
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
