@@ -28,7 +28,7 @@ translations:
 	$(BIN)/pybabel compile --use-fuzzy -d onboarding/translations --statistics 2>&1 | tail -n 2
 
 extract:
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o onboarding/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs '.* __pycache__ .venv' --no-location --sort-output -o onboarding/translations/messages.pot .
 	$(BIN)/pybabel update -i onboarding/translations/messages.pot -d onboarding/translations --no-fuzzy-matching --ignore-obsolete
 
 migrate:

@@ -19,6 +19,8 @@ def _source_ids():
     ids = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), METHODS, keywords=KEYWORDS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}},
+        # Babel skips folders starting with "_" by default; templates/_macros holds texts too.
+        directory_filter=lambda path: not Path(path).name.startswith(".") and Path(path).name != "__pycache__",
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids
