@@ -296,3 +296,62 @@ def test_revoke_with_csrf_on(app_config, school, make_invite, session):
     client.post("/logout", data={"csrf_token": token_of(ask.text)})
     assert client.get(path).status_code == 410
     app.extensions["db"]["engine"].dispose()
+
+
+def _redeem_by(session, invite, make_user, count, first_index=0):
+    session.rollback()  # SQLite: no reading snapshot may stand in the way of these writes
+    for n in range(first_index, first_index + count):
+        parent = make_user(last_name="Родителева", first_name=f"Мать{chr(1040 + n)}")
+        redemption.record_redemption(session, invite, parent, now=utcnow() + timedelta(seconds=n))
+    session.commit()
+
+
+def _statements_of(app, client, path):
+    from sqlalchemy import event
+
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            statements.append(statement)
+
+    engine = app.extensions["db"]["engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return response, len(statements)
+
+
+def test_a_busy_link_lists_the_last_few_and_its_page_lists_everyone(app, client, auth, school, make_invite,
+                                                                     make_user, session):
+    org = school["org"]
+    invite, _ = make_invite(org, kind="parent", unit="5А", created_by=school["teacher"], max_uses=40)
+    _redeem_by(session, invite, make_user, 12)
+    unit = unit_named(session, org, "5А")
+    auth.login("teacher@school.ru")
+    page = client.get(f"/org/{org.id}/units/{unit.id}/invites").text
+    assert "Кто присоединился (12)" in page
+    assert page.count("Родителева Мать") == 5  # the newest five
+    assert "Родителева МатьЛ" in page and "Родителева МатьА" not in page
+    assert "Все 12 — на странице ссылки" in page
+    details = client.get(f"/org/{org.id}/invites/{invite.id}").text
+    assert details.count("Родителева Мать") == 12
+
+
+def test_the_unit_list_asks_the_database_the_same_whatever_the_number_who_joined(app, client, auth, school,
+                                                                                  make_invite, make_user, session):
+    org = school["org"]
+    invite, _ = make_invite(org, kind="parent", unit="5А", created_by=school["teacher"], max_uses=100)
+    make_invite(org, kind="student", unit="5А", created_by=school["admin"])
+    unit = unit_named(session, org, "5А")
+    path = f"/org/{org.id}/units/{unit.id}/invites"
+    auth.login("admin@school.ru")
+    _redeem_by(session, invite, make_user, 2)
+    client.get(path)
+    few, few_queries = _statements_of(app, client, path)
+    _redeem_by(session, invite, make_user, 30, first_index=2)
+    many, many_queries = _statements_of(app, client, path)
+    assert few.status_code == many.status_code == 200
+    assert few_queries == many_queries <= 7

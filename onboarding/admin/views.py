@@ -9,7 +9,7 @@ from ..db import get_session
 from ..fields import has_forbidden_characters
 from ..mail.sender import commit
 from ..models import Organisation
-from ..services import orgs
+from ..services import memberships, orgs
 from ..services.errors import UnitNameTaken
 from ..web import admin_required, now
 from .forms import ClassListForm, GradeLettersForm, GroupListForm, OrganisationForm
@@ -21,8 +21,9 @@ MAX_NAME = 60
 @bp.get("/")
 @admin_required
 def console(org: Organisation):
-    units = orgs.list_units(get_session(), org.id)
-    return render_template("admin/console.html", org=org, units=units, **_unit_forms(org))
+    db = get_session()
+    return render_template("admin/console.html", org=org, units=orgs.list_units(db, org.id),
+                           review_counts=memberships.review_counts(db, org.id), **_unit_forms(org))
 
 
 @bp.route("/details", methods=["GET", "POST"])
@@ -94,5 +95,6 @@ def create_units(org: Organisation):
             commit(db)
             flash(_("Created: %(names)s.", names=", ".join(unit.name for unit in units)), "success")
             return redirect(url_for("admin.console", org_id=org.id))
-    units = orgs.list_units(get_session(), org.id)
-    return render_template("admin/console.html", org=org, units=units, **_unit_forms(org, **forms)), 422
+    db = get_session()
+    return render_template("admin/console.html", org=org, units=orgs.list_units(db, org.id),
+                           review_counts=memberships.review_counts(db, org.id), **_unit_forms(org, **forms)), 422

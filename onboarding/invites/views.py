@@ -30,6 +30,8 @@ bp = Blueprint("invites", __name__)
 # database keeps only a hash of each link's secret.
 LINKS = "invite_links"
 MAX_KEPT_LINKS = 20
+# Lists name the last few who joined by each link; its page names them all.
+LIST_NAMES = 5
 
 
 def _me() -> User:
@@ -177,6 +179,7 @@ def share(org_id: int, invite_id: int):
     link = _kept_link(invite)
     return render_template(
         "invites/share.html", org=org, invite=invite, link=link, status=invites.invite_status(invite, now()),
+        redemptions=invites.redemptions_of(get_session(), [invite.id])[invite.id],
         qr=qr_svg(link, _("QR code of the invitation link")) if link else None,
         confirm_form=ConfirmForm(), kind_label=kind_label(invite.kind, org),
     )
@@ -237,8 +240,9 @@ def letters_page(org_id: int, unit_id: int):
 
 def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
     db = get_session()
-    redemptions = invites.redemptions_of(db, [invite.id for invite in found])
+    recent = invites.latest_redemptions(db, [invite.id for invite in found], per_invite=LIST_NAMES)
     moment = now()
+    orgs.preload_memberships(db, {invite.created_by_id for invite in found if invite.created_by_id}, org.id)
     creator_ok: dict[tuple, bool] = {}
     rows = []
     for invite in found:
@@ -249,7 +253,7 @@ def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
                 creator_ok[key] = invite_rights.creator_may_still(db, invite)
             if not creator_ok[key]:
                 status = "creator_left"
-        rows.append({"invite": invite, "status": status, "redemptions": redemptions[invite.id],
+        rows.append({"invite": invite, "status": status, "recent": recent[invite.id],
                      "kind": kind_label(invite.kind, org)})
     return rows
 

@@ -20,17 +20,6 @@ from .forms import DecideForm, MatchChildForm, ReasonForm
 bp = Blueprint("review", __name__, url_prefix="/org/<int:org_id>/review")
 
 
-@bp.app_template_global()
-def review_counts(org_id: int) -> dict[str, int]:
-    """For the administrator's console panel."""
-    db = get_session()
-    return {
-        "teachers": len(memberships.pending_teachers(db, org_id)),
-        "requests": len(join_requests.pending_requests(db, org_id)),
-        "parents": len(memberships.pending_parent_links(db, org_id, [u.id for u in orgs.list_units(db, org_id)])),
-    }
-
-
 def _mail(org: Organisation, to: str, subject: str, template: str, **context) -> None:
     outbox.enqueue(get_session(), to=to, subject=subject, now=now(), org_id=org.id,
                    body=render_template(template, org=org, **context))

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Invite, Membership, Organisation, Unit, User
 from .errors import DomainError, NotFound, PermissionDenied
-from .orgs import list_units, memberships_of, staff_room
+from .orgs import list_units, memberships_of
 
 # What people create through the site (admin invites come from the operator).
 CREATABLE_KINDS = ("staff", "student", "parent", "pupil", "guardian", "join")
@@ -46,17 +46,16 @@ def may_create(session: Session, user: User, org: Organisation, kind: str, unit:
         raise PermissionDenied("archived")
     if any(m.role == "admin" for m in memberships):
         return
-    check_teacher_may_invite(session, memberships, org)
+    check_teacher_may_invite(memberships)
     if kind not in TEACHER_KINDS:
         raise PermissionDenied("admin_only")
     if not any(m.role == "teacher" and m.unit_id == unit.id for m in memberships):
         raise PermissionDenied("not_your_unit")
 
 
-def check_teacher_may_invite(session: Session, memberships: Iterable[Membership], org: Organisation) -> None:
+def check_teacher_may_invite(memberships: Iterable[Membership]) -> None:
     """A teacher invites once the administrator has verified their status."""
-    room_id = staff_room(session, org.id).id
-    staff = [m for m in memberships if m.role == "teacher" and m.unit_id == room_id]
+    staff = [m for m in memberships if m.role == "teacher" and m.unit.kind == "staff_room"]
     if not staff:
         raise PermissionDenied("not_staff")
     if staff[0].verification != "verified":
@@ -69,11 +68,11 @@ def creation_choices(session: Session, user: User, org: Organisation) -> tuple[l
     memberships = memberships_of(session, user.id, org.id)
     if not memberships:
         raise NotFound()
-    units = [unit for unit in list_units(session, org.id)]
+    units = list_units(session, org.id)
     if any(m.role == "admin" for m in memberships):
         kinds = [k for k in CREATABLE_KINDS if not (k in LEARNER_KINDS and org.kind == "kindergarten")]
         return kinds, units
-    check_teacher_may_invite(session, memberships, org)
+    check_teacher_may_invite(memberships)
     taught = {m.unit_id for m in memberships if m.role == "teacher"}
     units = [unit for unit in units if unit.id in taught and unit.kind != "staff_room"]
     if not units:

@@ -7,7 +7,7 @@ from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..models import Chat, Invite, InviteRedemption, Membership, Organisation, ParentLink, Unit, User
 from . import audit, tokens
@@ -312,7 +312,13 @@ def load_invite(session: Session, keys: Sequence[str], token: str) -> Invite:
         invite_id, nonce = tokens.read_token(keys, SALT, token)
     except TokenInvalid:
         raise InviteInvalid() from None
-    invite = session.get(Invite, invite_id)
+    # What every page of the link shows comes with it, in one round trip.
+    invite = session.get(
+        Invite,
+        invite_id,
+        options=[joinedload(Invite.organisation), joinedload(Invite.unit), joinedload(Invite.created_by),
+                 selectinload(Invite.chats)],
+    )
     if invite is None or not tokens.nonce_matches(nonce, invite.nonce_hash):
         raise InviteInvalid()
     return invite
@@ -337,7 +343,12 @@ def check_usable(session: Session, invite: Invite, now: datetime) -> None:
 
 def visible_invites(session: Session, user: User, org: Organisation, unit: Unit | None = None) -> list[Invite]:
     """The invites `user` may see and manage, newest first."""
-    query = select(Invite).where(Invite.org_id == org.id).order_by(Invite.created_at.desc(), Invite.id.desc())
+    query = (
+        select(Invite)
+        .where(Invite.org_id == org.id)
+        .options(joinedload(Invite.created_by), joinedload(Invite.unit))
+        .order_by(Invite.created_at.desc(), Invite.id.desc())
+    )
     if unit is not None:
         query = query.where(Invite.unit_id == unit.id)
     memberships = memberships_of(session, user.id, org.id)
@@ -348,10 +359,43 @@ def visible_invites(session: Session, user: User, org: Organisation, unit: Unit 
 
 
 def redemptions_of(session: Session, invite_ids: list[int]) -> dict[int, list[InviteRedemption]]:
-    """Who redeemed each invite, and when (oldest first)."""
+    """Who redeemed each invite, and when (oldest first), with their accounts."""
     found: dict[int, list[InviteRedemption]] = {invite_id: [] for invite_id in invite_ids}
     if invite_ids:
-        for redemption in session.scalars(select(InviteRedemption).where(
-                InviteRedemption.invite_id.in_(invite_ids)).order_by(InviteRedemption.redeemed_at)):
+        for redemption in session.scalars(
+            select(InviteRedemption)
+            .where(InviteRedemption.invite_id.in_(invite_ids))
+            .options(joinedload(InviteRedemption.user))
+            .order_by(InviteRedemption.redeemed_at, InviteRedemption.id)
+        ):
             found[redemption.invite_id].append(redemption)
+    return found
+
+
+def latest_redemptions(session: Session, invite_ids: list[int], per_invite: int) -> dict[int, list[InviteRedemption]]:
+    """The last few who redeemed each invite (newest first), in one query
+    whatever the number of redemptions; `invite.uses` tells how many in all."""
+    found: dict[int, list[InviteRedemption]] = {invite_id: [] for invite_id in invite_ids}
+    if not invite_ids:
+        return found
+    ranked = (
+        select(
+            InviteRedemption.id,
+            func.row_number()
+            .over(partition_by=InviteRedemption.invite_id,
+                  order_by=(InviteRedemption.redeemed_at.desc(), InviteRedemption.id.desc()))
+            .label("position"),
+        )
+        .where(InviteRedemption.invite_id.in_(invite_ids))
+        .subquery()
+    )
+    query = (
+        select(InviteRedemption)
+        .join(ranked, ranked.c.id == InviteRedemption.id)
+        .where(ranked.c.position <= per_invite)
+        .options(joinedload(InviteRedemption.user))
+        .order_by(InviteRedemption.invite_id, ranked.c.position)
+    )
+    for redemption in session.scalars(query):
+        found[redemption.invite_id].append(redemption)
     return found

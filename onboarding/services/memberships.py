@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Invite, Membership, ParentLink, User
+from ..models import Invite, JoinRequest, Membership, ParentLink, Unit, User
 from . import audit, invites, orgs, redemption
 from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import staff_room
@@ -138,6 +138,30 @@ def pending_teachers(session: Session, org_id: int) -> list[Membership]:
                                  Membership.role == "teacher", Membership.verification == "pending",
                                  Membership.left_at.is_(None)).order_by(Membership.id)
     ))
+
+
+def review_counts(session: Session, org_id: int) -> dict[str, int]:
+    """How many wait for the administrator: teachers to verify, join requests,
+    and parents whose link to a child a teacher has not yet confirmed (one query)."""
+    teachers = (
+        select(func.count(Membership.id))
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(Membership.org_id == org_id, Unit.kind == "staff_room", Membership.role == "teacher",
+               Membership.verification == "pending", Membership.left_at.is_(None))
+        .scalar_subquery()
+    )
+    requests = (
+        select(func.count(JoinRequest.id))
+        .where(JoinRequest.org_id == org_id, JoinRequest.status == "pending")
+        .scalar_subquery()
+    )
+    parents = (
+        select(func.count(ParentLink.id))
+        .where(ParentLink.org_id == org_id, ParentLink.status == "pending")
+        .scalar_subquery()
+    )
+    row = session.execute(select(teachers, requests, parents)).one()
+    return {"teachers": row[0], "requests": row[1], "parents": row[2]}
 
 
 def _teacher_membership(session: Session, org_id: int, membership_id: int) -> Membership:

@@ -4,12 +4,11 @@ the homeroom teacher of 2А, makes a parent link and a pupil link (each with
 its QR code and print view) and printable letters for the class's parents."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from playwright.sync_api import expect
 
-from .e2e_steps import Person, log_in, log_out, register_by_link, seed_school
+from .e2e_steps import Person, log_in, register_by_link, seed_school
 
 pytestmark = pytest.mark.browser
 
