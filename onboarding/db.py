@@ -59,13 +59,26 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def init_app(app: Flask) -> None:
     engine = make_engine(database_url(app))
-    read_engine = engine.execution_options(sqlite_begin="DEFERRED")
+    if engine.dialect.name == "sqlite":
+        read_engine = engine.execution_options(sqlite_begin="DEFERRED")
+    else:
+        # A page that only reads needs no transaction: no BEGIN and ROLLBACK
+        # round trips to the server.
+        read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    read = sessionmaker(read_engine, expire_on_commit=False)
+    event.listen(read, "before_flush", _refuse_writes)
     app.extensions["db"] = {
         "engine": engine,
         "write": sessionmaker(engine, expire_on_commit=False),
-        "read": sessionmaker(read_engine, expire_on_commit=False),
+        "read": read,
     }
     app.teardown_appcontext(close_session)
+
+
+def _refuse_writes(session: Session, _flush_context, _instances) -> None:
+    """GET requests change nothing: a write there is a bug, caught at once."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a read-only (GET) request tried to write to the database")
 
 
 def get_engine() -> Engine:

@@ -16,6 +16,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
 
 from onboarding import create_app
 from onboarding.models import Base, Invite, Membership, utcnow
@@ -100,7 +101,8 @@ def session(app):
     read something before a request or command writes, and before writing
     after one did.
     """
-    db = app.extensions["db"]["read"]()
+    engine = app.extensions["db"]["engine"].execution_options(sqlite_begin="DEFERRED")
+    db = sessionmaker(engine, expire_on_commit=False)()
     yield db
     db.close()
 

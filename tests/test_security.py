@@ -87,3 +87,30 @@ def test_a_failure_inside_a_view_gets_the_500_page_and_rolls_back(app_config):
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert "У нас что-то сломалось" in response.text and "internal detail 42" not in response.text
+
+
+def test_a_first_visit_to_an_invite_link_sets_no_cookie(client, make_org, make_invite):
+    org = make_org(units="2Б")
+    _invite, path = make_invite(org, kind="parent", unit="2Б")
+    response = client.get(path)
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+
+
+def test_a_get_request_that_tries_to_write_fails_and_stores_nothing(app_config, session):
+    from sqlalchemy import func, select
+
+    from onboarding import create_app
+    from onboarding.db import get_session
+    from onboarding.models import Organisation, utcnow
+
+    app = create_app({**app_config, "TESTING": False, "PROPAGATE_EXCEPTIONS": False})
+
+    @app.get("/sneaky")
+    def sneaky():
+        db = get_session()
+        db.add(Organisation(kind="school", name="Тайная школа", timezone="Europe/Moscow", created_at=utcnow()))
+        db.flush()
+        return "written"
+
+    assert app.test_client().get("/sneaky").status_code == 500
+    assert session.scalar(select(func.count()).select_from(Organisation)) == 0

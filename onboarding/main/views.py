@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..db import get_session
+from ..extensions import csrf
 from ..security import safe_next
 from ..services.orgs import memberships_of
 
@@ -33,6 +34,7 @@ def healthz():
 
 
 @bp.post("/language")
+@csrf.exempt  # a display preference; without a token in every footer, a first visit sets no cookie
 def set_language():
     lang = request.form.get("lang", "")
     if lang in ("ru", "en"):
