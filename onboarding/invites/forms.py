@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..fields import has_forbidden_characters, is_plain_name, name_field
@@ -11,10 +11,10 @@ from ..services.invites import DEFAULT_MAX_USES, DEFAULT_PRESET, MAX_USES_LIMIT
 from ..services.letters import MAX_LETTERS, split_names
 
 EXPIRY_CHOICES = [
-    ("1d", _l("1 day")),
-    ("7d", _l("7 days")),
-    ("30d", _l("30 days")),
-    ("aug31", _l("until 31 August")),
+    SelectChoice("1d", _l("1 day")),
+    SelectChoice("7d", _l("7 days")),
+    SelectChoice("30d", _l("30 days")),
+    SelectChoice("aug31", _l("until 31 August")),
 ]
 
 
@@ -45,7 +45,7 @@ class InviteForm(FlaskForm):
         description=_l("A personal link always works once."),
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_USES_LIMIT},
     )
-    extra = RadioField(_l("Also"), choices=[("none", _l("nothing more"))], default="none")
+    extra = RadioField(_l("Also"), choices=[SelectChoice("none", _l("nothing more"))], default="none")
     lead_unit = UnitField(_l("Homeroom of"), validators=[Optional()])
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..db import get_session
 from ..errors import render_error
@@ -95,15 +96,15 @@ def _expires_at(form: InviteForm | LettersForm, org: Organisation) -> datetime:
 
 def _setup_invite_form(form: InviteForm, org: Organisation, kinds: list[str], units: list[Unit]) -> list[Unit]:
     w = words(org.kind)
-    form.kind.choices = [(kind, kind_label(kind, org)) for kind in kinds]
+    form.kind.choices = [SelectChoice(kind, kind_label(kind, org)) for kind in kinds]
     places = [unit for unit in units if unit.kind != "staff_room"]
-    form.unit.choices = [(0, "—")] + [(unit.id, unit.name) for unit in places]
-    form.lead_unit.choices = [(0, "—")] + [(unit.id, unit.name) for unit in places]
+    form.unit.choices = [SelectChoice(0, "—")] + [SelectChoice(unit.id, unit.name) for unit in places]
+    form.lead_unit.choices = [SelectChoice(0, "—")] + [SelectChoice(unit.id, unit.name) for unit in places]
     if "staff" in kinds:
         form.extra.choices = [
-            ("none", _("nothing more")),
-            ("admin", _("also an administrator")),
-            ("lead", _("also the %(lead)s of a %(unit)s (choose below)", lead=w.lead, unit=w.unit)),
+            SelectChoice("none", _("nothing more")),
+            SelectChoice("admin", _("also an administrator")),
+            SelectChoice("lead", _("also the %(lead)s of a %(unit)s (choose below)", lead=w.lead, unit=w.unit)),
         ]
     return places
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
 from ..db import get_session
 from ..mail.sender import commit
@@ -20,11 +21,11 @@ def join_request(invite: Invite, token: str):
     db = get_session()
     vocabulary = words(org.kind)
     form = JoinRequestForm()
-    form.role.choices = [("teacher", str(vocabulary.staff_role).capitalize())]
+    form.role.choices = [SelectChoice("teacher", str(vocabulary.staff_role).capitalize())]
     if vocabulary.learners_join:
-        form.role.choices.append(("student", str(vocabulary.student).capitalize()))
+        form.role.choices.append(SelectChoice("student", str(vocabulary.student).capitalize()))
     units = join_requests.request_units(db, org.id)
-    form.unit.choices = [("", "—")] + [(str(unit.id), unit.name) for unit in units]
+    form.unit.choices = [SelectChoice("", "—")] + [SelectChoice(str(unit.id), unit.name) for unit in units]
     if form.validate_on_submit():
         try:
             join_requests.submit_join_request(

@@ -7,12 +7,13 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..db import get_session
 from ..mail.sender import commit
-from ..models import Organisation, User
+from ..models import Organisation
 from ..security import external_url, signing_keys
-from ..services import invites, join_requests, memberships, orgs, outbox
+from ..services import accounts, invites, join_requests, memberships, orgs, outbox
 from ..services.errors import NotFound, PermissionDenied
 from ..web import admin_required, load_org, membership_in, now
 from .forms import DecideForm, MatchChildForm, ReasonForm
@@ -139,9 +140,11 @@ def parents(org: Organisation, unit_ids: list[int]):
     forms = {}
     for link in links:
         form = MatchChildForm(prefix=f"link{link.id}")
-        form.child.choices = [("", "—")] + [(str(p.id), p.full_name) for p in pupils[link.unit_id]]
+        form.child.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(pupil.id), pupil.full_name) for pupil in pupils[link.unit_id]
+        ]
         forms[link.id] = form
-    parents_by_id = {l.parent_id: db.get(User, l.parent_id) for l in links}
+    parents_by_id = accounts.users_by_id(db, {link.parent_id for link in links})
     return render_template("review/parents.html", org=org, links=links, forms=forms, parents=parents_by_id,
                            reject_form=DecideForm())
 

@@ -25,6 +25,13 @@ def find_by_login(session: Session, identifier: str) -> User | None:
     return session.scalars(select(User).where(User.login == identifier.lower())).first()
 
 
+def users_by_id(session: Session, user_ids: set[int]) -> dict[int, User]:
+    """Several accounts in one query."""
+    if not user_ids:
+        return {}
+    return {user.id: user for user in session.scalars(select(User).where(User.id.in_(user_ids)))}
+
+
 def create_user(
     session: Session,
     hasher: PasswordHasher,
