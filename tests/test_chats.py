@@ -101,3 +101,44 @@ def test_the_done_page_lists_joined_chats_and_how_to_log_in(app, client, session
     client.post(f"/chats/{chat.id}/join")
     page = client.get(f"/chats/org/{org.id}/done")
     assert "Чат класса 5А" in page.text and "kolya.petrov" in page.text and "http://localhost/login" in page.text
+
+
+def test_the_member_list_asks_the_database_the_same_for_a_big_chat(app, client, session, auth, make_org, make_user,
+                                                                    make_member):
+    from sqlalchemy import event
+
+    org = make_org()
+    chat = _chat(session, org, "parents", "2Б")
+
+    def add_parents(count, start):
+        session.rollback()
+        for n in range(start, start + count):
+            parent = make_user(email=f"parent{n}@mail.ru", last_name="Родителев", first_name=f"Пётр{chr(1040 + n % 30)}")
+            make_member(parent, org, "parent", unit="2Б")
+            _rules(session, parent, org)
+            chats.join_chat(session, chat.id, user_id=parent.id, now=utcnow())
+            session.commit()
+
+    def statements():
+        seen = []
+
+        def count(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        engine = app.extensions["db"]["engine"]
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = client.get(f"/chats/{chat.id}/members")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert page.status_code == 200
+        return len(seen), page.text.count("Родителев")
+
+    add_parents(2, 0)
+    auth.login("parent0@mail.ru")
+    statements()
+    few = statements()
+    add_parents(15, 2)
+    many = statements()
+    assert (few[1], many[1]) == (2, 17)
+    assert few[0] == many[0]

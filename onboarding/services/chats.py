@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Chat, ChatMember, InviteRedemption, Membership, Organisation, Unit, User, invite_chat
-from . import audit
+from ..models import Chat, ChatMember, InviteRedemption, Organisation, Unit, User, invite_chat
+from . import audit, orgs  # orgs imports this module too: use it by attribute
 from .errors import DomainError, NotFound
 
 # Chat titles are stored in Russian, as members see them.
@@ -71,13 +71,6 @@ CHAT_AUDIENCE = {
 }
 
 
-def _current_memberships(session: Session, user_id: int, org_id: int | None = None) -> list[Membership]:
-    query = select(Membership).where(Membership.user_id == user_id, Membership.left_at.is_(None))
-    if org_id is not None:
-        query = query.where(Membership.org_id == org_id)
-    return list(session.scalars(query))
-
-
 def _invited_chat_ids(session: Session, user_id: int, org_id: int) -> set[int]:
     """Further chats (a subject chat, ...) that an invite the user redeemed offered."""
     return set(session.scalars(
@@ -89,7 +82,7 @@ def _invited_chat_ids(session: Session, user_id: int, org_id: int) -> set[int]:
 
 def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
     """The chats this member may join: those their roles fit, and those their invites offered."""
-    held = _current_memberships(session, user_id, org_id)
+    held = orgs.memberships_of(session, user_id, org_id)
     if not held:
         return []
     invited = _invited_chat_ids(session, user_id, org_id)
@@ -133,7 +126,7 @@ def join_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) ->
     row = _membership_row(session, chat.id, user_id)
     if row is not None and row.blocked_until is not None and row.blocked_until > now:
         raise BlockedInChat()
-    leads = any(m.role == "teacher" and m.is_lead for m in _current_memberships(session, user_id, chat.org_id)
+    leads = any(m.role == "teacher" and m.is_lead for m in orgs.memberships_of(session, user_id, chat.org_id)
                 if m.unit_id == chat.unit_id)
     role = "moderator" if leads and chat.kind != "staff" else "member"
     if row is None:
@@ -176,10 +169,11 @@ def chat_members(session: Session, chat_id: int) -> list[tuple[User, str, str]]:
         .where(ChatMember.chat_id == chat_id, ChatMember.left_at.is_(None), User.status == "active")
         .order_by(User.last_name, User.first_name)
     ).all()
+    orgs.preload_memberships(session, {user.id for user, _role in rows}, chat.org_id)
     result = []
     for user, chat_role in rows:
-        roles = [m.role for m in _current_memberships(session, user.id, chat.org_id)
-                 if m.unit_id == chat.unit_id] or [m.role for m in _current_memberships(session, user.id, chat.org_id)]
+        held = orgs.memberships_of(session, user.id, chat.org_id)
+        roles = [m.role for m in held if m.unit_id == chat.unit_id] or [m.role for m in held]
         role = next((r for r in ("admin", "teacher", "parent", "student") if r in roles), "parent")
         result.append((user, role, chat_role))
     return result

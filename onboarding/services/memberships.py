@@ -27,10 +27,6 @@ class ChildNameRequired(DomainError):
     pass
 
 
-def current_memberships(session: Session, user_id: int, org_id: int) -> list[Membership]:
-    return orgs.memberships_of(session, user_id, org_id)
-
-
 def _has(memberships: list[Membership], role: str, unit_id: int | None = None, is_lead: bool | None = None) -> bool:
     return any(
         m.role == role and (unit_id is None or m.unit_id == unit_id) and (is_lead is None or m.is_lead == is_lead)
@@ -46,25 +42,11 @@ def guardian_count(session: Session, child_id: int) -> int:
     )
 
 
-def _staff_invite_gives_more(session: Session, invite: Invite, held: list[Membership]) -> bool:
-    """A teacher of the organisation invited again: as homeroom teacher of a
-    (second) unit, or as an administrator."""
-    return bool(
-        (invite.grants_admin and not _has(held, "admin"))
-        or (invite.lead_unit_id and not _has(held, "teacher", invite.lead_unit_id, is_lead=True))
-    )
-
-
 def check_redeemable(session: Session, invite: Invite, user: User) -> None:
     """Raise why this user can't take this invite (its usability is checked
     apart): invites.InviteNotForAccount or invites.AlreadyMember."""
     if invite.kind not in REDEEMABLE_KINDS:
         raise NotFound()
-    held = current_memberships(session, user.id, invite.org_id)
-    if invite.kind == "staff" and _has(held, "teacher") and _staff_invite_gives_more(session, invite, held):
-        if any(m.role == "student" for m in orgs.memberships_of(session, user.id)):
-            raise invites.InviteNotForAccount("student_account")
-        return
     redemption.may_redeem(session, invite, user)
 
 
@@ -92,7 +74,7 @@ def redeem_invite(
     if invite.kind == "parent" and invite.child_id is None and not child_name:
         raise ChildNameRequired()
     redemption.record_redemption(session, invite, user, now=now)
-    held = current_memberships(session, user.id, invite.org_id)
+    held = orgs.memberships_of(session, user.id, invite.org_id)
     created: list[Membership | None] = []
     add = lambda **kw: created.append(_add_membership(session, invite, user, now=now, held=held, **kw))  # noqa: E731
     if invite.kind == "admin":
@@ -179,7 +161,7 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
     if staff.verification != "pending":
         raise NotFound()
     state = "verified" if verified else "rejected"
-    for membership in current_memberships(session, staff.user_id, org_id):
+    for membership in orgs.memberships_of(session, staff.user_id, org_id):
         if membership.role == "teacher":
             membership.verification = state
             membership.verified_at = now
@@ -194,7 +176,7 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
 def teacher_status(session: Session, user_id: int, org_id: int) -> str | None:
     """verified, pending, rejected, or None (not a teacher here): only a
     verified teacher (or an administrator) creates invites and chats."""
-    states = {m.verification for m in current_memberships(session, user_id, org_id) if m.role == "teacher"}
+    states = {m.verification for m in orgs.memberships_of(session, user_id, org_id) if m.role == "teacher"}
     for state in ("verified", "pending", "rejected"):
         if state in states:
             return state
@@ -204,7 +186,7 @@ def teacher_status(session: Session, user_id: int, org_id: int) -> str | None:
 # --- Parent links waiting for the unit's teacher ------------------------------
 
 def units_led_by(session: Session, user_id: int, org_id: int) -> list[int]:
-    return [m.unit_id for m in current_memberships(session, user_id, org_id)
+    return [m.unit_id for m in orgs.memberships_of(session, user_id, org_id)
             if m.role == "teacher" and m.is_lead and m.verification == "verified"]
 
 

@@ -55,9 +55,21 @@ def may_redeem(session: Session, invite: Invite, user: User) -> None:
             raise AlreadyMember("parent")
         return
     if invite.role == "teacher" and any(m.role == "teacher" and m.unit_id == invite.unit_id for m in in_org):
-        raise AlreadyMember("teacher")
+        if not staff_invite_gives_more(invite, in_org):
+            raise AlreadyMember("teacher")
+        return
     if invite.role == "admin" and any(m.role == "admin" for m in in_org):
         raise AlreadyMember("admin")
+
+
+def staff_invite_gives_more(invite: Invite, held: list[Membership]) -> bool:
+    """A teacher of the organisation invited again: as homeroom teacher of a
+    (second) unit, or as an administrator."""
+    return bool(
+        (invite.grants_admin and not any(m.role == "admin" for m in held))
+        or (invite.lead_unit_id
+            and not any(m.role == "teacher" and m.unit_id == invite.lead_unit_id and m.is_lead for m in held))
+    )
 
 
 def claim_use(session: Session, invite: Invite, *, now: datetime) -> None:
