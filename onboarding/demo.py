@@ -10,7 +10,8 @@ from . import texts
 from .db import get_session
 from .mail.sender import commit
 from .models import Membership, Organisation, Unit, User, utcnow
-from .services import accounts, consent, orgs
+from .security import external_url, signing_keys
+from .services import accounts, consent, invites, orgs, registration
 from .web import hasher
 
 DEMO_NAME = "Демонстрационная школа № 1"
@@ -46,7 +47,7 @@ def _member(db, org: Organisation, user: User, unit: Unit, role: str, now, **fie
         db.flush()
 
 
-def create_demo() -> Organisation:
+def create_demo() -> tuple[Organisation, str]:
     db = get_session()
     now = utcnow()
     org = db.scalars(select(Organisation).where(Organisation.name == DEMO_NAME)).first()
@@ -67,19 +68,24 @@ def create_demo() -> Organisation:
             verified_by_id=admin.id)
     _member(db, org, teacher, units["2Б"], "teacher", now, is_lead=True, verification="verified",
             verified_at=now, verified_by_id=admin.id)
+    # The class's parent link (the one its letters to parents carry): the same
+    # link each time the command runs, while it lasts.
+    invite, nonce = registration.class_parent_invite(db, units["2Б"], pepper=current_app.config["SECRET_KEY"],
+                                                     now=now)
     commit(db)
-    return org
+    return org, external_url("invites.landing", token=invites.invite_token(signing_keys(), invite, nonce))
 
 
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
     """Create the demo school (safe to run again) and print how to get in."""
-    org = create_demo()
+    org, parent_link = create_demo()
     base = current_app.config["BASE_URL"]
     click.echo(f"Demo school «{org.name}» (#{org.id}) is ready: classes {DEMO_UNITS}.")
     click.echo(f"Open {base}/ and log in:")
     click.echo(f"  administrator: {ADMIN['email']} / {ADMIN['password']}")
     click.echo(f"  teacher (verified, homeroom teacher of 2Б): {TEACHER['email']} / {TEACHER['password']}")
+    click.echo(f"A parent of 2Б registers by this link (open it in another browser): {parent_link}")
     if current_app.config.get("MAIL_DEBUG_PAGE"):
         click.echo(f"Mail the site sends (codes for parents and pupils): {base}/dev/mail/")

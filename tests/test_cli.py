@@ -46,6 +46,10 @@ def test_demo_is_idempotent_and_prints_the_logins(runner, session, client):
     assert "admin@demo-school.ru" in first.output and "teacher@demo-school.ru" in first.output
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
+    link = next(line for line in first.output.splitlines() if "/i/" in line).split()[-1]
+    assert link in second.output  # the same parent link each time
+    landing = client.get(link.removeprefix("http://localhost"))
+    assert landing.status_code == 200 and "2Б" in landing.text
     assert session.scalar(select(func.count()).select_from(Organisation)) == 1
     names = session.scalars(select(Unit.name).order_by(Unit.sort_key)).all()
     assert names == ["Учительская", "1А", "2Б", "5А", "9В"]
