@@ -19,13 +19,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from onboarding import create_app
-from onboarding.models import Base, Invite, Membership, utcnow
+from onboarding.models import Base, Invite, Membership, ParentLink, utcnow
 from onboarding.services import accounts, orgs, tokens
 from onboarding.services.invites import invite_token
 from onboarding.security import signing_keys
 from onboarding.web import hasher
 
-from support import PASSWORD, form_errors  # noqa: F401 (re-exported for older imports)
+from support import PASSWORD, form_errors, unit_named  # noqa: F401 (re-exported for older imports)
 DATABASES = ["sqlite", "postgresql"]
 
 
@@ -161,13 +161,11 @@ def make_user(app, session):
     return make
 
 
-def unit_named(session, org, name):
-    return next(unit for unit in orgs.list_units(session, org.id) if unit.name == name)
 
 
 @pytest.fixture
 def make_member(session):
-    def make(user, org, role, unit=None, verification=None, is_lead=False):
+    def make(user, org, role, unit=None, verification=None, is_lead=False, confirmed_child="Иванов Ваня"):
         if unit is None:
             unit = orgs.staff_room(session, org.id)
         elif isinstance(unit, str):
@@ -177,6 +175,11 @@ def make_member(session):
         membership = Membership(org_id=org.id, user_id=user.id, unit_id=unit.id, role=role,
                                 verification=verification, is_lead=is_lead, created_at=utcnow())
         session.add(membership)
+        if role == "parent" and confirmed_child:
+            # A parent of the unit whose child a teacher has confirmed (their chats are open).
+            session.add(ParentLink(org_id=org.id, unit_id=unit.id, parent_id=user.id, child_id=None,
+                                   child_name_given=confirmed_child, status="confirmed", created_at=utcnow(),
+                                   decided_at=utcnow()))
         session.commit()
         return membership
 

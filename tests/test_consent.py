@@ -2,9 +2,9 @@
 import hashlib
 
 from onboarding import texts
-from onboarding.models import ChatMember, ConsentRecord, Membership, User
+from onboarding.models import ChatMember, ConsentRecord, Membership, ParentLink, User, utcnow
 
-from conftest import PASSWORD
+from support import PASSWORD
 from test_registration_roles import _chat, fresh
 
 
@@ -14,6 +14,14 @@ def _register_parent(client, register, make_invite, org, email="anna@mail.ru"):
     register.client.post("/register/confirm", data={"code": register.code(email)})
     return register.client.post("/register/consent", data={"agree": "y"},
                                 headers={"User-Agent": "Phone/1.0"}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+
+
+def _teacher_confirms_the_child(session, org):
+    """The class's teacher confirms the child the parent named (a kindergarten-style
+    confirmation by name is enough for these tests of the rules)."""
+    link = fresh(session).query(ParentLink).filter_by(org_id=org.id, status="pending").one()
+    link.status, link.decided_at = "confirmed", utcnow()
+    session.commit()
 
 
 def test_the_personal_data_consent_record(app, client, session, make_org, make_invite, register):
@@ -45,6 +53,7 @@ def test_chat_rules_are_recorded_with_their_version_and_asked_again_after_a_chan
         app, client, session, make_org, make_invite, register, monkeypatch):
     org = make_org()
     _register_parent(client, register, make_invite, org)
+    _teacher_confirms_the_child(session, org)
     chat = _chat(session, org, "parents", "2Б")
     response = client.post(f"/chats/{chat.id}/join")
     assert response.status_code == 302 and "/rules" in response.headers["Location"]

@@ -5,7 +5,7 @@ import time
 from sqlalchemy import select
 
 from onboarding.models import Invite
-from tests.conftest import unit_named
+from support import unit_named
 
 NAMES = [f"Ученикова{'а' * (n % 3)} Мария{chr(1040 + n)}" for n in range(35)]
 

@@ -11,7 +11,7 @@ from onboarding.services.errors import InviteExpired, InviteRevoked, InviteUsedU
 from onboarding.services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
 )
-from tests.conftest import unit_named
+from support import unit_named
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
 

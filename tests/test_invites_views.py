@@ -11,7 +11,7 @@ from onboarding.db import get_session
 from onboarding.models import AuditEvent, Invite, utcnow
 from onboarding.services import orgs, redemption
 from onboarding.services.tokens import make_token, new_nonce
-from tests.conftest import unit_named
+from support import unit_named
 
 LINK = re.compile(r'id="invite-link"[^>]*value="([^"]+)"')
 

@@ -7,7 +7,7 @@ import pytest
 from onboarding.models import ConsentRecord, Invite, Membership, User, utcnow
 from onboarding.services import registration
 
-from conftest import PASSWORD
+from support import PASSWORD
 from test_registration_roles import fresh
 
 

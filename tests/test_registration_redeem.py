@@ -1,7 +1,7 @@
 """An existing user takes a new invite without registering again."""
 from onboarding.models import ConsentRecord, Invite, Membership, ParentLink
 
-from conftest import unit_named
+from support import unit_named
 from test_registration_roles import fresh
 
 
@@ -25,7 +25,7 @@ def test_parent_of_two_children_in_two_classes(app, client, session, auth, make_
     make_member(first, org, "student", unit="2Б")
     make_member(second, org, "student", unit="5А")
     parent = make_user(email="mama@mail.ru")
-    make_member(parent, org, "parent", unit="2Б")
+    make_member(parent, org, "parent", unit="2Б", confirmed_child=None)
     session.add(ParentLink(org_id=org.id, unit_id=unit_named(session, org, "2Б").id, parent_id=parent.id,
                            child_id=first.id, status="confirmed"))
     session.commit()

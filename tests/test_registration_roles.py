@@ -5,7 +5,7 @@ import re
 from onboarding.models import Chat, ChatMember, ConsentRecord, Invite, InviteRedemption, Membership, ParentLink, User
 from onboarding.services import orgs
 
-from conftest import PASSWORD, unit_named
+from support import PASSWORD, unit_named
 
 
 def fresh(session):

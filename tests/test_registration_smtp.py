@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 
 from onboarding.models import ConsentRecord, User
 
-from conftest import PASSWORD
+from support import PASSWORD
 
 
 class Sink:

@@ -3,7 +3,7 @@ import re
 
 from onboarding.models import JoinRequest, Membership, ParentLink, User
 
-from conftest import unit_named
+from support import PASSWORD, unit_named
 from test_registration_roles import fresh
 
 
@@ -147,3 +147,123 @@ def test_a_teacher_who_leads_no_unit_has_no_parent_queue(app, client, make_org, 
     make_member(teacher, org, "teacher")
     auth.login("t@school.ru")
     assert client.get(f"/org/{org.id}/review/parents").status_code == 403
+
+
+def _rules_accepted(client, org):
+    assert client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"}).status_code == 302
+
+
+def test_a_parent_from_a_class_link_waits_for_the_teacher_and_a_rejection_removes_them(
+        app, client, session, auth, make_org, make_user, make_member, make_invite, register):
+    from test_registration_roles import _chat
+
+    org = make_org()
+    lead = make_user(email="lead@school.ru")
+    make_member(lead, org, "teacher")
+    make_member(lead, org, "teacher", unit="2Б", is_lead=True)
+    invite, link = make_invite(org, kind="parent", unit="2Б")
+    register.adult(link, email="mama@mail.ru", child_name="Петров Коля")
+    register.confirm_and_consent()
+    chat = _chat(session, org, "parents", "2Б")
+    _rules_accepted(register.client, org)
+    # Not before the teacher has confirmed the child: outsiders can't join a class chat.
+    assert register.client.post(f"/chats/{chat.id}/join").status_code == 403
+    assert register.client.get(f"/chats/{chat.id}/members").status_code in (403, 404)
+    parent_link = fresh(session).query(ParentLink).one()
+    fresh(session)
+
+    teacher = app.test_client()
+    teacher.post("/login", data={"identifier": "lead@school.ru", "password": PASSWORD})
+    teacher.post(f"/org/{org.id}/review/parents/{parent_link.id}/reject")
+    parent = fresh(session).query(User).filter_by(email="mama@mail.ru").one()
+    membership = session.query(Membership).filter_by(user_id=parent.id, role="parent").one()
+    assert fresh(session).get(ParentLink, parent_link.id).status == "rejected"
+    assert membership.left_at is not None
+    fresh(session)
+    response = register.client.post(f"/chats/{chat.id}/join")
+    assert response.status_code in (403, 404), response.headers.get("Location")
+
+
+def test_a_confirmed_parent_joins_and_a_later_rejection_of_another_child_keeps_them(
+        app, client, session, auth, make_org, make_user, make_member, make_invite, register):
+    from test_registration_roles import _chat
+
+    org = make_org()
+    lead = make_user(email="lead@school.ru")
+    make_member(lead, org, "teacher")
+    make_member(lead, org, "teacher", unit="2Б", is_lead=True)
+    pupil = make_user(email=None, login="kolya.petrov", last_name="Петров", first_name="Коля")
+    make_member(pupil, org, "student", unit="2Б")
+    _invite, link = make_invite(org, kind="parent", unit="2Б")
+    register.adult(link, email="mama@mail.ru", child_name="Петров Коля")
+    register.confirm_and_consent()
+    parent_link = fresh(session).query(ParentLink).one()
+    fresh(session)
+    teacher = app.test_client()
+    teacher.post("/login", data={"identifier": "lead@school.ru", "password": PASSWORD})
+    teacher.post(f"/org/{org.id}/review/parents/{parent_link.id}/confirm",
+                 data={f"link{parent_link.id}-child": str(pupil.id)})
+    chat = _chat(session, org, "parents", "2Б")
+    _rules_accepted(register.client, org)
+    assert register.client.post(f"/chats/{chat.id}/join").status_code == 302
+    assert register.client.get(f"/chats/{chat.id}/members").status_code == 200
+
+
+def test_a_rejected_teacher_gets_no_chats_and_is_told_why(app, client, session, auth, make_org, make_user,
+                                                         make_member):
+    from test_registration_roles import _chat
+
+    org = make_org()
+    _admin(make_user, make_member, org)
+    teacher = make_user(email="t@school.ru")
+    membership = make_member(teacher, org, "teacher", verification="pending")
+    auth.login("admin@school.ru")
+    client.post(f"/org/{org.id}/review/teachers/{membership.id}/reject", data={"reason": "Не работает у нас"})
+    auth.logout()
+    auth.login("t@school.ru")
+    staff_chat = _chat(session, org, "staff")
+    _rules_accepted(client, org)
+    assert client.post(f"/chats/{staff_chat.id}/join").status_code == 403
+    page = client.get(f"/org/{org.id}/invites/new")
+    assert "Администратор не подтвердил, что вы работаете" in page.text
+
+
+def test_a_kindergarten_teacher_confirms_a_parent_by_the_childs_name(
+        app, client, session, auth, make_org, make_user, make_member, make_invite, register):
+    from test_registration_roles import _chat
+
+    org = make_org(kind="kindergarten", name="Детский сад «Ромашка»", units="Солнышко")
+    teacher = make_user(email="vospitatel@sad.ru")
+    make_member(teacher, org, "teacher")
+    make_member(teacher, org, "teacher", unit="Солнышко", is_lead=True)
+    _invite, link = make_invite(org, kind="parent", unit="Солнышко")
+    register.adult(link, email="papa@mail.ru", child_name="Смирнова Маша")
+    register.confirm_and_consent()
+    parent_link = fresh(session).query(ParentLink).one()
+    fresh(session)
+    teacher = app.test_client()
+    teacher.post("/login", data={"identifier": "vospitatel@sad.ru", "password": PASSWORD})
+    queue = teacher.get(f"/org/{org.id}/review/parents")
+    assert "Смирнова Маша" in queue.text and "Какой это ученик?" not in queue.text
+    teacher.post(f"/org/{org.id}/review/parents/{parent_link.id}/confirm")
+    assert fresh(session).get(ParentLink, parent_link.id).status == "confirmed"
+    chat = _chat(session, org, "parents", "Солнышко")
+    _rules_accepted(register.client, org)
+    assert register.client.post(f"/chats/{chat.id}/join").status_code == 302
+
+
+def test_a_letters_link_brings_the_pupils_name_to_the_teachers_queue(
+        app, client, session, auth, make_org, make_user, make_member, make_invite, register):
+    org = make_org()
+    lead = make_user(email="lead@school.ru")
+    make_member(lead, org, "teacher")
+    make_member(lead, org, "teacher", unit="2Б", is_lead=True)
+    _invite, link = make_invite(org, kind="guardian", unit="2Б", max_uses=1, pupil_name="Петров Коля",
+                                created_by=lead)
+    register.adult(link, email="mama@mail.ru")
+    register.confirm_and_consent()
+    assert fresh(session).query(ParentLink).one().child_name_given == "Петров Коля"
+    fresh(session)
+    teacher = app.test_client()
+    teacher.post("/login", data={"identifier": "lead@school.ru", "password": PASSWORD})
+    assert "Петров Коля" in teacher.get(f"/org/{org.id}/review/parents").text

@@ -30,6 +30,8 @@ def denial_text(error: PermissionDenied, org: Organisation) -> str:
     texts = {
         "unverified": _("The administrator has not yet verified your status as a %(role)s. Once they do, you "
                         "can invite %(students)s and parents here.", role=w.staff_role, students=w.students),
+        "rejected": _("The administrator has not confirmed that you work in «%(org)s» as a %(role)s. If this is "
+                      "a mistake, please contact them.", org=org.display_name, role=w.staff_role),
         "not_staff": _("Only the administrator and verified %(staff)s can create invitation links.",
                        staff=w.staff_plural),
         "not_your_unit": _("You can invite only into the %(units)s where you teach. Ask the administrator to "

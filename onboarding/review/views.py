@@ -15,6 +15,7 @@ from ..models import Organisation
 from ..security import external_url, signing_keys
 from ..services import accounts, invites, join_requests, memberships, orgs, outbox
 from ..services.errors import NotFound, PermissionDenied
+from ..vocabulary import words
 from ..web import admin_required, load_org, membership_in, now
 from .forms import DecideForm, MatchChildForm, ReasonForm
 
@@ -136,7 +137,7 @@ def lead_or_admin(view):
 def parents(org: Organisation, unit_ids: list[int]):
     db = get_session()
     links = memberships.pending_parent_links(db, org.id, unit_ids)
-    pupils = {unit_id: memberships.pupils_of_unit(db, org.id, unit_id) for unit_id in {l.unit_id for l in links}}
+    pupils = memberships.pupils_by_unit(db, org.id, {link.unit_id for link in links})
     forms = {}
     for link in links:
         form = MatchChildForm(prefix=f"link{link.id}")
@@ -154,7 +155,7 @@ def parents(org: Organisation, unit_ids: list[int]):
 def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision: str):
     db = get_session()
     child_id = None
-    if decision == "confirm":
+    if decision == "confirm" and words(org.kind).learners_join:
         form = MatchChildForm(prefix=f"link{link_id}")
         if not form.validate_on_submit():
             abort(400)
@@ -166,7 +167,7 @@ def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision
         abort(400)
     try:
         memberships.decide_parent_link(db, org.id, link_id, unit_ids=unit_ids, actor_id=current_user.id, now=now(),
-                                       child_id=child_id)
+                                       confirm=decision == "confirm", child_id=child_id)
     except (NotFound, PermissionDenied):
         abort(404)
     except invites.AlreadyMember:
@@ -176,5 +177,5 @@ def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision
         flash(_("This pupil already has four linked parents."), "error")
         return redirect(url_for("review.parents", org_id=org.id))
     commit(db)
-    flash(_("Confirmed.") if child_id else _("Rejected."), "success")
+    flash(_("Confirmed.") if decision == "confirm" else _("Rejected."), "success")
     return redirect(url_for("review.parents", org_id=org.id))

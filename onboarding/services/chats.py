@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Chat, ChatMember, InviteRedemption, Organisation, Unit, User, invite_chat
+from ..models import Chat, ChatMember, InviteRedemption, Organisation, ParentLink, Unit, User, invite_chat
 from . import audit, orgs  # orgs imports this module too: use it by attribute
 from .errors import DomainError, NotFound
 
@@ -83,6 +83,14 @@ def _invited_chat_ids(session: Session, user_id: int, org_id: int) -> set[int]:
 def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
     """The chats this member may join: those their roles fit, and those their invites offered."""
     held = orgs.memberships_of(session, user_id, org_id)
+    if any(m.role == "teacher" and m.unit.kind == "staff_room" and m.verification == "rejected" for m in held):
+        # The administrator found they don't work here: no chat as a teacher.
+        held = [m for m in held if m.role != "teacher"]
+    if any(m.role == "parent" for m in held):
+        # A parent's chats open once a teacher has confirmed their child.
+        confirmed_units = set(session.scalars(select(ParentLink.unit_id).where(
+            ParentLink.parent_id == user_id, ParentLink.org_id == org_id, ParentLink.status == "confirmed")))
+        held = [m for m in held if m.role != "parent" or m.unit_id in confirmed_units]
     if not held:
         return []
     invited = _invited_chat_ids(session, user_id, org_id)
@@ -149,6 +157,18 @@ def leave_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) -
     row.left_at = now
     session.flush()
     audit.record(session, "chat.left", now=now, org_id=row.org_id, actor_id=user_id, target=row.chat)
+
+
+def leave_unit_chats(session: Session, *, user_id: int, unit_id: int, now: datetime) -> int:
+    """Leave every chat of one unit (a parent whose link to a child was rejected)."""
+    rows = list(session.scalars(
+        select(ChatMember).join(Chat, Chat.id == ChatMember.chat_id)
+        .where(ChatMember.user_id == user_id, Chat.unit_id == unit_id, ChatMember.left_at.is_(None))
+    ))
+    for row in rows:
+        row.left_at = now
+    session.flush()
+    return len(rows)
 
 
 def leave_all_chats(session: Session, *, user_id: int, org_id: int, now: datetime) -> int:

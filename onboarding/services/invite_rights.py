@@ -58,6 +58,8 @@ def check_teacher_may_invite(memberships: Iterable[Membership]) -> None:
     staff = [m for m in memberships if m.role == "teacher" and m.unit.kind == "staff_room"]
     if not staff:
         raise PermissionDenied("not_staff")
+    if staff[0].verification == "rejected":
+        raise PermissionDenied("rejected")
     if staff[0].verification != "verified":
         raise PermissionDenied("unverified")
 

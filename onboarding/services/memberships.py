@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Invite, JoinRequest, Membership, ParentLink, Unit, User
-from . import audit, invites, orgs, redemption
+from ..models import Invite, JoinRequest, Membership, Organisation, ParentLink, Unit, User
+from . import audit, chats, invites, orgs, redemption
 from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import staff_room
 
@@ -102,8 +102,9 @@ def _link_parent(session: Session, invite: Invite, user: User, *, child_name: st
         link = ParentLink(org_id=invite.org_id, unit_id=invite.unit_id, parent_id=user.id, child_id=invite.child_id,
                           status="confirmed", created_at=now, decided_at=now, decided_by_id=invite.created_by_id)
     else:
+        # A letter's link carries the pupil's name as the teacher typed it.
         link = ParentLink(org_id=invite.org_id, unit_id=invite.unit_id, parent_id=user.id, child_id=None,
-                          child_name_given=child_name, status="pending", created_at=now)
+                          child_name_given=child_name or invite.pupil_name, status="pending", created_at=now)
     session.add(link)
     session.flush()
     audit.record(session, "parent_link.created", now=now, org_id=invite.org_id, actor_id=user.id, target=link,
@@ -209,14 +210,32 @@ def pupils_of_unit(session: Session, org_id: int, unit_id: int) -> list[User]:
     ))
 
 
+def pupils_by_unit(session: Session, org_id: int, unit_ids: set[int]) -> dict[int, list[User]]:
+    """The pupils of several units in one query, for their teachers' queue."""
+    found: dict[int, list[User]] = {unit_id: [] for unit_id in unit_ids}
+    if not unit_ids:
+        return found
+    rows = session.execute(
+        select(Membership.unit_id, User).join(User, Membership.user_id == User.id)
+        .where(Membership.org_id == org_id, Membership.unit_id.in_(unit_ids), Membership.role == "student",
+               Membership.left_at.is_(None), User.status == "active")
+        .order_by(User.last_name, User.first_name)
+    )
+    for unit_id, user in rows:
+        found[unit_id].append(user)
+    return found
+
+
 def decide_parent_link(session: Session, org_id: int, link_id: int, *, unit_ids: list[int], actor_id: int,
-                       now: datetime, child_id: int | None = None) -> ParentLink:
-    """The teacher matches the named child to a pupil of the unit (confirm) or
-    rejects the link (child_id None)."""
+                       now: datetime, confirm: bool, child_id: int | None = None) -> ParentLink:
+    """The teacher confirms the named child — matched to a pupil of the unit,
+    or, in a kindergarten (children have no accounts), as named — or rejects
+    the link. A rejected parent with no other confirmed child in the unit
+    leaves it and its chats."""
     link = session.get(ParentLink, link_id)
     if link is None or link.org_id != org_id or link.unit_id not in unit_ids or link.status != "pending":
         raise NotFound()
-    if child_id is not None:
+    if confirm and child_id is not None:
         if child_id not in {pupil.id for pupil in pupils_of_unit(session, org_id, link.unit_id)}:
             raise PermissionDenied()
         already = session.scalars(
@@ -228,12 +247,29 @@ def decide_parent_link(session: Session, org_id: int, link_id: int, *, unit_ids:
             raise invites.TooManyGuardians()
         link.child_id = child_id
         link.status = "confirmed"
+    elif confirm:
+        if session.get(Organisation, org_id).kind != "kindergarten":
+            raise PermissionDenied()  # a pupil with an account must be chosen
+        link.status = "confirmed"
     else:
         link.status = "rejected"
+        _leave_unit_unless_confirmed(session, link, now=now)
     link.decided_at = now
     link.decided_by_id = actor_id
     session.flush()
     audit.record(session, f"parent_link.{link.status}", now=now, org_id=org_id, actor_id=actor_id, target=link)
     return link
+
+
+def _leave_unit_unless_confirmed(session: Session, link: ParentLink, *, now: datetime) -> None:
+    confirmed = session.scalars(select(ParentLink.id).where(
+        ParentLink.parent_id == link.parent_id, ParentLink.unit_id == link.unit_id,
+        ParentLink.status == "confirmed", ParentLink.id != link.id)).first()
+    if confirmed is not None:
+        return
+    for membership in orgs.memberships_of(session, link.parent_id, link.org_id):
+        if membership.role == "parent" and membership.unit_id == link.unit_id:
+            membership.left_at = now
+    chats.leave_unit_chats(session, user_id=link.parent_id, unit_id=link.unit_id, now=now)
 
 
