@@ -355,3 +355,21 @@ def test_the_unit_list_asks_the_database_the_same_whatever_the_number_who_joined
     many, many_queries = _statements_of(app, client, path)
     assert few.status_code == many.status_code == 200
     assert few_queries == many_queries <= 7
+
+
+def test_the_operators_link_and_a_revoked_link_are_not_made_again(app, client, auth, school, make_invite):
+    org = school["org"]
+    admin_invite, _ = make_invite(org, kind="admin", max_uses=1)
+    revoked, _ = make_invite(org, kind="student", unit="5А", created_by=school["admin"])
+    auth.login("admin@school.ru")
+    assert client.post(f"/org/{org.id}/invites/{revoked.id}/revoke", data={"confirmed": "yes"}).status_code == 302
+    before = db_count(app, Invite)
+    response = client.post(f"/org/{org.id}/invites/{admin_invite.id}/regenerate", data={"confirmed": "yes"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "выдаёт оператор платформы" in response.text
+    response = client.post(f"/org/{org.id}/invites/{revoked.id}/regenerate", data={"confirmed": "yes"},
+                           follow_redirects=True)
+    assert response.status_code == 200 and "Эта ссылка уже отозвана" in response.text
+    assert db_count(app, Invite) == before
+    share = client.get(f"/org/{org.id}/invites/{admin_invite.id}").text
+    assert f"/invites/{admin_invite.id}/regenerate" not in share

@@ -16,7 +16,7 @@ from ..mail.sender import commit
 from ..models import Invite, Organisation, Unit, User
 from ..security import external_url, signing_keys
 from ..services import invite_rights, invites, letters, orgs, redemption
-from ..services.errors import NotFound, PermissionDenied
+from ..services.errors import InviteRevoked, NotFound, PermissionDenied
 from ..services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
 )
@@ -342,6 +342,15 @@ def regenerate(org_id: int, invite_id: int):
         db.rollback()
         flash(_("This pupil already has %(max)d working parent links. Revoke an unused one first.",
                 max=invites.MAX_GUARDIANS), "error")
+        return redirect(_back(org, invite))
+    except PermissionDenied:
+        db.rollback()
+        flash(_("The administrator's link is issued by the platform operator; it can't be made again here."),
+              "error")
+        return redirect(_back(org, invite))
+    except InviteRevoked:
+        db.rollback()
+        flash(_("This link has already been revoked. Make a new one on the «New link» page."), "error")
         return redirect(_back(org, invite))
     commit(db)
     _keep_link(new, nonce)

@@ -282,7 +282,9 @@ def regenerate_invite(session: Session, invite: Invite, *, actor: User, now: dat
     """Revoke the invite and create the same again (a fresh link)."""
     may_manage(session, actor, invite)
     if invite.kind not in CREATABLE_KINDS:
-        raise PermissionDenied("kind")
+        raise PermissionDenied("kind")  # the operator's administrator link
+    if invite.revoked_at is not None:
+        raise InviteRevoked()  # a stale form must not bring a revoked link back
     expires_at = invite.expires_at
     if expires_at <= now + timedelta(hours=1):
         expires_at = now + max(invite.expires_at - invite.created_at, timedelta(days=1))
