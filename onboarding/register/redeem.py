@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from .. import texts
 from ..db import get_session
@@ -69,6 +70,10 @@ def redeem(token: str):
                 form.agree.errors.append(_("Without consent we can't add you to this organisation."))
             except (invites.InviteNotForAccount, invites.AlreadyMember, registration.ParentMustConsent) as error:
                 refusal = _refusal(error, invite, org)
+            except IntegrityError:
+                # The database's own rule (one class per pupil) caught what the account lock let through.
+                db.rollback()
+                refusal = _refusal(invites.InviteNotForAccount("other_unit"), invite, org)
             else:
                 commit(db)
                 flash(_("Done: the invitation has been accepted."), "success")

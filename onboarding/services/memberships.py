@@ -69,7 +69,13 @@ def _add_membership(session: Session, invite: Invite, user: User, *, unit_id: in
 def redeem_invite(
     session: Session, invite: Invite, user: User, *, now: datetime, child_name: str | None = None
 ) -> list[Membership]:
-    """Take one use of the invite and give the user what it grants, all or nothing."""
+    """Take one use of the invite and give the user what it grants, all or nothing.
+
+    One account redeems one invite at a time: a double tap, or two class links
+    sent at once, wait for each other and the second sees what the first did.
+    """
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    orgs.forget_memberships(session)
     check_redeemable(session, invite, user)
     if invite.kind == "parent" and invite.child_id is None and not child_name:
         raise ChildNameRequired()

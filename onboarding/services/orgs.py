@@ -185,5 +185,6 @@ def preload_memberships(session: Session, user_ids: set[int], org_id: int) -> No
 @event.listens_for(Session, "after_flush")
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _forget_memberships(session: Session, *_args) -> None:
+def forget_memberships(session: Session, *_args) -> None:
+    """Ask the database again next time (after a write, or after taking a lock)."""
     session.info.pop(_MEMBERSHIPS, None)
