@@ -215,3 +215,14 @@ def test_kindergarten_has_no_pupil_registration(app, client, make_org, make_invi
     org = make_org(kind="kindergarten", name="Детский сад «Солнышко»", units="Солнышко")
     invite, link = make_invite(org, kind="student", unit="Солнышко")
     assert client.get(link.replace("/i/", "/register/")).status_code == 404
+
+
+def test_the_parents_letter_is_in_russian_even_if_the_pupil_reads_the_site_in_english(
+        app, client, session, make_org, make_invite, register):
+    org = make_org()
+    _invite, link = make_invite(org, kind="student", unit="1А")
+    client.post("/language", data={"lang": "en"})
+    _young_pupil(client, register, link)
+    letter = register.last_mail("mama@mail.ru")
+    assert letter["Subject"] == "Сидоров Петя: подтвердите регистрацию"
+    assert "Здравствуйте" in letter.get_content() and "Hello" not in letter.get_content()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -96,16 +97,22 @@ def _send_code(user: User, invite: Invite, parent_email: str | None = None) -> N
         body = render_template("mail/code.txt", user=user, code=code, org=org, link=external_url("auth.login"))
     else:
         class_invite, nonce = registration.class_parent_invite(db, invite.unit, pepper=pepper(), now=now())
-        subject = _("%(name)s has registered: please confirm", name=user.full_name)
-        body = render_template(
-            "mail/parent_consent.txt", pupil=user, code=code, org=org, unit=invite.unit,
-            data_text=texts.personal_data_text(org.name, org.kind),
-            link=external_url("register.parent_confirm", token=parent_link_token(user, record.id, invite)),
-            parent_invite=external_url("invites.landing",
-                                       token=invites.invite_token(signing_keys(), class_invite, nonce)),
-            expires_at=class_invite.expires_at,
-        )
+        with force_locale("ru"):  # to the parent, in the organisation's language
+            subject, body = _parent_letter(user, code, record, invite, class_invite, nonce)
     outbox.enqueue(db, to=address, now=now(), org_id=invite.org_id, subject=subject, body=body)
+
+
+def _parent_letter(user: User, code: str, record, invite: Invite, class_invite: Invite, nonce: str):
+    org = invite.organisation
+    subject = _("%(name)s has registered: please confirm", name=user.full_name)
+    body = render_template(
+        "mail/parent_consent.txt", pupil=user, code=code, org=org, unit=invite.unit,
+        data_text=texts.personal_data_text(org.name, org.kind),
+        link=external_url("register.parent_confirm", token=parent_link_token(user, record.id, invite)),
+        parent_invite=external_url("invites.landing", token=invites.invite_token(signing_keys(), class_invite, nonce)),
+        expires_at=class_invite.expires_at,
+    )
+    return subject, body
 
 
 def _begin(invite: Invite, token: str, form, parent_email: str | None = None, child: str | None = None, **fields):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -22,9 +24,12 @@ from .forms import DecideForm, MatchChildForm, ReasonForm
 bp = Blueprint("review", __name__, url_prefix="/org/<int:org_id>/review")
 
 
-def _mail(org: Organisation, to: str, subject: str, template: str, **context) -> None:
-    outbox.enqueue(get_session(), to=to, subject=subject, now=now(), org_id=org.id,
-                   body=render_template(template, org=org, **context))
+def _mail(org: Organisation, to: str, subject, template: str, **context) -> None:
+    """A letter to someone else, in the organisation's language (Russian),
+    whatever language the administrator reads the site in. `subject` is lazy."""
+    with force_locale("ru"):
+        outbox.enqueue(get_session(), to=to, subject=str(subject), now=now(), org_id=org.id,
+                       body=render_template(template, org=org, **context))
 
 
 # --- Teachers awaiting verification -----------------------------------------------
@@ -53,7 +58,7 @@ def decide_teacher(org: Organisation, membership_id: int, decision: str):
     except NotFound:
         abort(404)
     teacher = membership.user
-    _mail(org, teacher.email, _("Your status in «%(org)s»", org=org.display_name), "mail/teacher_decided.txt",
+    _mail(org, teacher.email, _l("Your status in «%(org)s»", org=org.display_name), "mail/teacher_decided.txt",
           user=teacher, membership=membership, login_url=external_url("auth.login"))
     commit(db)
     flash(_("%(name)s: verified.", name=teacher.short_name) if decision == "verify"
@@ -85,7 +90,7 @@ def approve_request(org: Organisation, request_id: int):
     except (NotFound, join_requests.UnitRequired):
         abort(404)
     link = external_url("invites.landing", token=invites.invite_token(signing_keys(), invite, nonce))
-    _mail(org, join_request.email, _("Your request to join «%(org)s» is approved", org=org.display_name),
+    _mail(org, join_request.email, _l("Your request to join «%(org)s» is approved", org=org.display_name),
           "mail/join_approved.txt", request=join_request, link=link, invite=invite)
     commit(db)
     flash(_("Approved: %(name)s will get a letter with a link to finish registration.",
@@ -106,7 +111,7 @@ def reject_request(org: Organisation, request_id: int):
                                                          reason=form.reason.data, now=now())
     except NotFound:
         abort(404)
-    _mail(org, join_request.email, _("Your request to join «%(org)s»", org=org.display_name),
+    _mail(org, join_request.email, _l("Your request to join «%(org)s»", org=org.display_name),
           "mail/join_rejected.txt", request=join_request)
     commit(db)
     flash(_("Rejected; the person will get a letter with your reason."), "success")
