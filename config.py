@@ -76,8 +76,11 @@ class Config:
     # Deliver new mail right after the request commits (in addition to the
     # worker); off where a separate `mail send --loop` worker runs.
     MAIL_SEND_AFTER_COMMIT = _env_bool("MAIL_SEND_AFTER_COMMIT", True)
-    # The page listing sent mail; only ever in debug mode.
+    # The page listing sent mail; only ever in development.
     MAIL_DEBUG_PAGE = False
+    # Sent mail keeps its text only where that page shows it: elsewhere the
+    # links and codes in it are removed once delivered.
+    MAIL_KEEP_SENT_BODIES = False
 
     # Argon2id, OWASP's recommended minimum: 19 MiB, 2 iterations, 1 lane.
     ARGON2_TIME_COST = 2
@@ -92,6 +95,7 @@ class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
     MAIL_DEBUG_PAGE = True
+    MAIL_KEEP_SENT_BODIES = True
 
 
 class TestingConfig(Config):

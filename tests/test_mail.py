@@ -152,3 +152,12 @@ def test_console_backend_prints_the_mail(app_config, make_user, capsys):
     app.test_client().post("/password/forgot", data={"email": "olga@school.ru"})
     printed = capsys.readouterr().err
     assert "To: olga@school.ru" in printed and "/password/reset/" in printed
+
+
+def test_delivered_mail_keeps_no_working_link(smtp_app, smtp_server, make_user, session):
+    smtp_server.start()
+    _reset_request(smtp_app, make_user)
+    [message] = smtp_server.sink.messages
+    assert "/password/reset/" in message.get_content()
+    stored = session.scalars(select(OutboxMessage)).one()
+    assert stored.sent_at is not None and "/password/reset/" not in stored.body_text

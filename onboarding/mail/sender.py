@@ -27,6 +27,7 @@ def send_due(only: list[int] | None = None) -> tuple[int, int]:
         now=utcnow(),
         max_attempts=current_app.config["MAIL_MAX_ATTEMPTS"],
         only=only,
+        keep_body=current_app.config["MAIL_KEEP_SENT_BODIES"],
     )
 
 

@@ -58,10 +58,18 @@ def claim(session: Session, message_id: int, *, now: datetime) -> OutboxMessage 
     return session.get(OutboxMessage, message_id, populate_existing=True)
 
 
-def mark_sent(session: Session, message: OutboxMessage, *, now: datetime) -> None:
+SCRUBBED = "(removed after delivery)"
+
+
+def mark_sent(session: Session, message: OutboxMessage, *, now: datetime, keep_body: bool = False) -> None:
+    """Delivered. The body held working links and codes: unless kept (for the
+    development page of sent mail), it goes, so a copy of the database can't
+    be turned into them."""
     message.sent_at = now
     message.attempts += 1
     message.last_error = None
+    if not keep_body:
+        message.body_text = SCRUBBED
     session.flush()
 
 
@@ -70,6 +78,7 @@ def mark_failed(session: Session, message: OutboxMessage, error: str, *, now: da
     message.last_error = error[:500]
     if message.attempts >= max_attempts:
         message.failed_at = now
+        message.body_text = SCRUBBED  # given up: its links and codes must not linger
     else:
         message.next_attempt_at = now + backoff(message.attempts)
     session.flush()
@@ -82,6 +91,7 @@ def deliver_due(
     now: datetime,
     max_attempts: int,
     only: list[int] | None = None,
+    keep_body: bool = False,
 ) -> tuple[int, int]:
     """Send what is due, each message in its own short transactions.
 
@@ -108,7 +118,7 @@ def deliver_due(
         else:
             with new_session() as session:
                 message = session.get(OutboxMessage, message_id)
-                mark_sent(session, message, now=now)
+                mark_sent(session, message, now=now, keep_body=keep_body)
                 session.commit()
             sent += 1
     return sent, failed
