@@ -26,12 +26,16 @@ def test_the_administrator_verifies_or_rejects_teachers(app, client, session, au
     assert f"/org/{org.id}/review/teachers" in console.text
     queue = client.get(f"/org/{org.id}/review/teachers")
     assert "Орлова" in queue.text and "Соколов" in queue.text
+    assert len(set(re.findall(r'id="(r\d+-reason)"', queue.text))) == 2  # a reason field of its own per card
     assert client.post(f"/org/{org.id}/review/teachers/{first_m.id}/verify").status_code == 302
-    # A rejection needs a reason.
-    client.post(f"/org/{org.id}/review/teachers/{second_m.id}/reject", data={"reason": ""})
+    # A rejection needs a reason: the error stands beside this card's field.
+    page = client.post(f"/org/{org.id}/review/teachers/{second_m.id}/reject", data={f"r{second_m.id}-reason": ""})
+    assert page.status_code == 422
+    assert f'id="r{second_m.id}-reason-error">Пожалуйста, заполните это поле.' in page.text
     assert fresh(session).get(Membership, second_m.id).verification == "pending"
     fresh(session)
-    client.post(f"/org/{org.id}/review/teachers/{second_m.id}/reject", data={"reason": "Не работает у нас"})
+    client.post(f"/org/{org.id}/review/teachers/{second_m.id}/reject",
+                data={f"r{second_m.id}-reason": "Не работает у нас"})
     fresh(session)
     assert session.get(Membership, first_m.id).verification == "verified"
     rejected = session.get(Membership, second_m.id)
@@ -103,7 +107,8 @@ def test_a_pupils_join_request_needs_the_class_and_a_rejection_is_mailed(
     request_row = fresh(session).query(JoinRequest).one()
     fresh(session)
     auth.login("admin@school.ru")
-    client.post(f"/org/{org.id}/review/requests/{request_row.id}/reject", data={"reason": "Такого ученика нет"})
+    client.post(f"/org/{org.id}/review/requests/{request_row.id}/reject",
+                data={f"r{request_row.id}-reason": "Такого ученика нет"})
     assert fresh(session).get(JoinRequest, request_row.id).status == "rejected"
     assert "Такого ученика нет" in [m for m in sent_mail if m["To"] == "misha@mail.ru"][-1].get_content()
 
@@ -218,7 +223,8 @@ def test_a_rejected_teacher_gets_no_chats_and_is_told_why(app, client, session, 
     teacher = make_user(email="t@school.ru")
     membership = make_member(teacher, org, "teacher", verification="pending")
     auth.login("admin@school.ru")
-    client.post(f"/org/{org.id}/review/teachers/{membership.id}/reject", data={"reason": "Не работает у нас"})
+    client.post(f"/org/{org.id}/review/teachers/{membership.id}/reject",
+                data={f"r{membership.id}-reason": "Не работает у нас"})
     auth.logout()
     auth.login("t@school.ru")
     staff_chat = _chat(session, org, "staff")

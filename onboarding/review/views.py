@@ -34,21 +34,35 @@ def _mail(org: Organisation, to: str, subject, template: str, **context) -> None
 
 # --- Teachers awaiting verification -----------------------------------------------
 
+def _reason_forms(ids: list[int], submitted: ReasonForm | None = None, submitted_id: int | None = None):
+    """A reason form per card (ids of their own); the one just sent keeps its
+    text and errors."""
+    forms = {item_id: ReasonForm(prefix=f"r{item_id}", formdata=None) for item_id in ids}
+    if submitted is not None:
+        forms[submitted_id] = submitted
+    return forms
+
+
+def _teachers_page(org: Organisation, submitted: ReasonForm | None = None, submitted_id: int | None = None):
+    pending = memberships.pending_teachers(get_session(), org.id)
+    return render_template("review/teachers.html", org=org, pending=pending, form=DecideForm(),
+                           reason_forms=_reason_forms([m.id for m in pending], submitted, submitted_id))
+
+
 @bp.get("/teachers")
 @admin_required
 def teachers(org: Organisation):
-    pending = memberships.pending_teachers(get_session(), org.id)
-    return render_template("review/teachers.html", org=org, pending=pending, form=DecideForm(),
-                           reason_form=ReasonForm())
+    return _teachers_page(org)
 
 
 @bp.post("/teachers/<int:membership_id>/<any(verify, reject):decision>")
 @admin_required
 def decide_teacher(org: Organisation, membership_id: int, decision: str):
-    form = ReasonForm() if decision == "reject" else DecideForm()
+    form = ReasonForm(prefix=f"r{membership_id}") if decision == "reject" else DecideForm()
     if not form.validate_on_submit():
-        flash(_("Please give a reason."), "error")
-        return redirect(url_for("review.teachers", org_id=org.id))
+        if decision == "verify" or "csrf_token" in form.errors:
+            abort(400)
+        return _teachers_page(org, form, membership_id), 422
     db = get_session()
     try:
         membership = memberships.decide_teacher(
@@ -68,14 +82,18 @@ def decide_teacher(org: Organisation, membership_id: int, decision: str):
 
 # --- Join requests -----------------------------------------------------------------
 
-@bp.get("/requests")
-@admin_required
-def requests(org: Organisation):
+def _requests_page(org: Organisation, submitted: ReasonForm | None = None, submitted_id: int | None = None):
     db = get_session()
     pending = join_requests.pending_requests(db, org.id)
     units = {unit.id: unit.name for unit in orgs.list_units(db, org.id)}
     return render_template("review/requests.html", org=org, pending=pending, units=units, form=DecideForm(),
-                           reason_form=ReasonForm())
+                           reason_forms=_reason_forms([r.id for r in pending], submitted, submitted_id))
+
+
+@bp.get("/requests")
+@admin_required
+def requests(org: Organisation):
+    return _requests_page(org)
 
 
 @bp.post("/requests/<int:request_id>/approve")
@@ -101,10 +119,11 @@ def approve_request(org: Organisation, request_id: int):
 @bp.post("/requests/<int:request_id>/reject")
 @admin_required
 def reject_request(org: Organisation, request_id: int):
-    form = ReasonForm()
+    form = ReasonForm(prefix=f"r{request_id}")
     if not form.validate_on_submit():
-        flash(_("Please give a reason."), "error")
-        return redirect(url_for("review.requests", org_id=org.id))
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _requests_page(org, form, request_id), 422
     db = get_session()
     try:
         join_request = join_requests.reject_join_request(db, org.id, request_id, actor_id=current_user.id,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..models import Invite, JoinRequest, Membership, Organisation, ParentLink, Unit, User
 from . import audit, chats, invites, orgs, redemption
@@ -125,7 +125,8 @@ def pending_teachers(session: Session, org_id: int) -> list[Membership]:
     return list(session.scalars(
         select(Membership).where(Membership.org_id == org_id, Membership.unit_id == room.id,
                                  Membership.role == "teacher", Membership.verification == "pending",
-                                 Membership.left_at.is_(None)).order_by(Membership.id)
+                                 Membership.left_at.is_(None))
+        .options(joinedload(Membership.user)).order_by(Membership.id)
     ))
 
 
