@@ -58,12 +58,16 @@ def membership_in(org_id: int, *roles: str) -> Membership | None:
 
 
 def admin_required(view):
-    """The logged-in user must administer the organisation in the URL (`org_id`)."""
+    """The logged-in user must administer the organisation in the URL (`org_id`):
+    an outsider learns nothing of it (404), a member who isn't an
+    administrator is refused (403)."""
 
     @wraps(view)
     @login_required
     def wrapped(org_id: int, **kwargs):
         org = load_org(org_id)
+        if membership_in(org.id) is None:
+            abort(404)
         if membership_in(org.id, "admin") is None:
             abort(403)
         return view(org=org, **kwargs)

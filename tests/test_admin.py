@@ -102,7 +102,8 @@ def test_only_the_organisations_administrators_get_in(client, make_org, make_use
     auth.login("teacher@school.ru")
     assert client.get(f"/org/{org.id}/admin/").status_code == 403
     auth.logout()
-    auth.login("admin2@school.ru")
-    assert client.get(f"/org/{org.id}/admin/").status_code == 403
-    assert client.post(f"/org/{org.id}/admin/units", data={"mode": "list", "list-names": "1А"}).status_code == 403
+    auth.login("admin2@school.ru")  # another organisation's administrator learns nothing of this one
+    assert client.get(f"/org/{org.id}/admin/").status_code == 404
+    assert client.post(f"/org/{org.id}/admin/units", data={"mode": "list", "list-names": "1А"}).status_code == 404
+    assert client.get(f"/org/{org.id}/review/teachers").status_code == 404
     assert client.get("/org/99999/admin/").status_code == 404

@@ -145,6 +145,8 @@ def lead_or_admin(view):
     def wrapped(org_id: int, **kwargs):
         org = load_org(org_id)
         db = get_session()
+        if membership_in(org.id) is None:
+            abort(404)  # a closed space: outsiders learn nothing of it
         if membership_in(org.id, "admin") is not None:
             unit_ids = [unit.id for unit in orgs.list_units(db, org.id)]
         else:
