@@ -3,6 +3,8 @@ the operator is a Russian organisation and the consent is given under 152-ФЗ."
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 PERSONAL_DATA_VERSION = "2026-11-01"
 CHAT_RULES_VERSION = "2026-11-01"
@@ -81,8 +83,14 @@ def personal_data_text(org_name: str, org_kind: str) -> str:
     )
 
 
+def utc_offset(timezone: str) -> str:
+    """«UTC+05:00»: how people in Russia name a zone (it keeps no summer time)."""
+    offset = datetime(2026, 1, 1, tzinfo=ZoneInfo(timezone)).strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}"
+
+
 def chat_rules_text(org_kind: str, timezone: str) -> str:
     return CHAT_RULES.format(
         org_genitive={"school": "школы", "kindergarten": "детского сада"}.get(org_kind, "организации"),
-        timezone=timezone,
+        timezone=utc_offset(timezone),
     )

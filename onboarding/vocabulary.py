@@ -17,6 +17,7 @@ class Vocabulary:
     unit: LazyString  # класс / группа
     units: LazyString  # классы / группы
     unit_genitive: LazyString  # класса / группы
+    unit_accusative: LazyString  # (выберите) класс / группу
     staff_room: LazyString  # the staff-room unit's name
     staff_role: LazyString  # учитель / сотрудник / преподаватель
     staff_plural: LazyString
@@ -33,6 +34,7 @@ VOCABULARY = {
         unit=_l("class"),
         units=_l("classes"),
         unit_genitive=_l("of the class"),
+        unit_accusative=_l("class (object)"),
         staff_room=_l("Staff room"),
         staff_role=_l("teacher"),
         staff_plural=_l("teachers"),
@@ -47,6 +49,7 @@ VOCABULARY = {
         unit=_l("group"),
         units=_l("groups"),
         unit_genitive=_l("of the group"),
+        unit_accusative=_l("group (object)"),
         staff_room=_l("Staff"),
         staff_role=_l("staff member"),
         staff_plural=_l("staff members"),
@@ -61,6 +64,7 @@ VOCABULARY = {
         unit=_l("group"),
         units=_l("groups"),
         unit_genitive=_l("of the group"),
+        unit_accusative=_l("group (object)"),
         staff_room=_l("Staff room"),
         staff_role=_l("lecturer"),
         staff_plural=_l("lecturers"),

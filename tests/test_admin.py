@@ -35,6 +35,7 @@ def test_classes_several_at_a_time_each_with_its_chats(client, session, make_org
     assert _unit_names(session, org) == ["Учительская", "1А", "1Б", "2А", "11В"]
     chats = session.scalars(select(Chat.title).join(Unit).where(Unit.name == "1А")).all()
     assert sorted(chats) == ["Родители класса 1А", "Учителя класса 1А", "Чат класса 1А"]
+    assert session.scalars(select(Chat.title).where(Chat.kind == "staff")).all() == ["Чат сотрудников"]
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "unit.created")).all()
 
 
@@ -67,8 +68,8 @@ def test_kindergarten_groups_by_name(client, session, make_org, make_user, make_
     assert "Сотрудники" in page.text and "Создать группы" in page.text and "Создать классы" not in page.text
     client.post(f"/org/{org.id}/admin/units", data={"mode": "groups", "groups-names": "Солнышко\n  Радуга \n\n"})
     assert _unit_names(session, org) == ["Сотрудники", "Радуга", "Солнышко"]
-    chats = session.scalars(select(Chat.kind).join(Unit).where(Unit.name == "Радуга")).all()
-    assert sorted(chats) == ["parents", "teachers"]  # no pupils' chat in a kindergarten
+    chats = session.scalars(select(Chat.title).join(Unit).where(Unit.name == "Радуга")).all()
+    assert sorted(chats) == ["Родители группы Радуга", "Сотрудники группы Радуга"]  # no pupils' chat here
 
 
 def test_edit_details(client, session, make_org, make_user, make_member, auth):

@@ -373,3 +373,19 @@ def test_the_operators_link_and_a_revoked_link_are_not_made_again(app, client, a
     assert db_count(app, Invite) == before
     share = client.get(f"/org/{org.id}/invites/{admin_invite.id}").text
     assert f"/invites/{admin_invite.id}/regenerate" not in share
+
+
+def test_the_landing_page_speaks_the_words_of_the_invite_and_the_organisation(client, school, make_org,
+                                                                               make_invite):
+    _staff, staff_path = make_invite(school["org"], kind="staff", created_by=school["admin"])
+    page = client.get(staff_path).text
+    assert "Куда" in page and "Учительская" in page and "Класс</dt>" not in page
+    _join, join_path = make_invite(school["org"], kind="join", created_by=school["admin"])
+    page = client.get(join_path).text
+    assert "учитель или ученик" in page and "Мы пришлём" not in page  # a request: no code, no consent yet
+    garden = make_org(kind="kindergarten", name="Детский сад «Ромашка»", units="Солнышко")
+    _kjoin, kjoin_path = make_invite(garden, kind="join")
+    page = client.get(kjoin_path).text
+    assert "сотрудник, после одобрения администратором" in page and "ребёнок" not in page
+    _parent, parent_path = make_invite(garden, kind="parent", unit="Солнышко")
+    assert "воспитатель подтвердит связь" in client.get(parent_path).text

@@ -38,7 +38,8 @@ def denial_text(error: PermissionDenied, org: Organisation) -> str:
                            "add you to one.", units=w.units),
         "admin_only": _("Only an administrator can create this kind of link."),
         "no_learners": _("A kindergarten has no links for children: invite their parents."),
-        "wrong_unit": _("Staff and join links lead to the staff room; the others to a %(unit)s.", unit=w.unit),
+        "wrong_unit": _("Staff and join links lead to the staff room; the others to a %(unit)s.",
+                        unit=w.unit_accusative),
         "archived": _("This %(unit)s is archived.", unit=w.unit),
     }
     return texts.get(reason, _("You can't create this kind of link."))

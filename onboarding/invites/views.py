@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -404,8 +404,7 @@ def landing(token: str):
         except AlreadyMember as error:
             return render_template("invites/already_member.html", text=already_member_text(error, invite, org),
                                    **context)
-    redeem_available = "register.redeem" in current_app.view_functions
-    return render_template("invites/landing.html", redeem_available=redeem_available, **context)
+    return render_template("invites/landing.html", **context)
 
 
 @bp.app_errorhandler(InviteCreatorLeft)

@@ -25,6 +25,7 @@ def join_request(invite: Invite, token: str):
     if vocabulary.learners_join:
         form.role.choices.append(SelectChoice("student", str(vocabulary.student).capitalize()))
     units = join_requests.request_units(db, org.id)
+    form.unit.label.text = str(vocabulary.unit).capitalize()
     form.unit.choices = [SelectChoice("", "—")] + [SelectChoice(str(unit.id), unit.name) for unit in units]
     if form.validate_on_submit():
         try:
@@ -34,7 +35,7 @@ def join_request(invite: Invite, token: str):
                 unit_id=int(form.unit.data) if form.unit.data else None, message=form.message.data, now=now(),
             )
         except join_requests.UnitRequired:
-            form.unit.errors.append(_("Please choose your %(unit)s.", unit=vocabulary.unit))
+            form.unit.errors.append(_("Please choose your %(unit)s.", unit=vocabulary.unit_accusative))
         except join_requests.TooManyRequests:
             form.email.errors.append(_("Requests from this address are already waiting for the administrator's answer."))
         except NotFound:

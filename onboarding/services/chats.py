@@ -16,9 +16,10 @@ STANDARD_TITLES = {
     "staff": "Чат сотрудников",
     "class": "Чат {unit_genitive} {name}",
     "parents": "Родители {unit_genitive} {name}",
-    "teachers": "Учителя {unit_genitive} {name}",
+    "teachers": "{staff} {unit_genitive} {name}",
 }
 _GENITIVE = {"class": "класса", "group": "группы"}
+_STAFF = {"school": "Учителя", "kindergarten": "Сотрудники", "college": "Преподаватели"}
 
 
 def standard_chat_kinds(org: Organisation, unit: Unit) -> list[str]:
@@ -32,7 +33,7 @@ def create_standard_chats(session: Session, org: Organisation, unit: Unit, *, no
     chats = []
     for kind in standard_chat_kinds(org, unit):
         title = STANDARD_TITLES[kind].format(
-            unit_genitive=_GENITIVE.get(unit.kind, ""), name=unit.name
+            unit_genitive=_GENITIVE.get(unit.kind, ""), name=unit.name, staff=_STAFF[org.kind]
         )
         chat = Chat(org_id=org.id, unit_id=unit.id, kind=kind, title=title, created_at=now)
         session.add(chat)
