@@ -90,7 +90,7 @@ def choose(org_id: int):
     offered = chats.eligible_chats(db, current_user.id, org.id)
     joined = {chat.id for chat in chats.joined_chats(db, current_user.id, org.id)}
     return render_template("chats/choose.html", org=org, offered=offered, joined=joined, form=ActionForm(),
-                           purposes=PURPOSES)
+                           purposes=PURPOSES, waiting=memberships.waiting_parent_links(db, current_user.id, org.id))
 
 
 @bp.get("/org/<int:org_id>/done")

@@ -207,6 +207,12 @@ def pending_parent_links(session: Session, org_id: int, unit_ids: list[int]) -> 
     ))
 
 
+def waiting_parent_links(session: Session, user_id: int, org_id: int) -> list[ParentLink]:
+    """This parent's links that a teacher has not yet confirmed."""
+    return list(session.scalars(select(ParentLink).where(
+        ParentLink.parent_id == user_id, ParentLink.org_id == org_id, ParentLink.status == "pending")))
+
+
 def pupils_of_unit(session: Session, org_id: int, unit_id: int) -> list[User]:
     """The unit's pupils, for its own teacher only (never shown to parents)."""
     return list(session.scalars(

@@ -9,8 +9,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Membership, Organisation, Unit, unit_sort_key
-from . import audit
-from .chats import create_standard_chats
+from . import audit, chats  # chats uses this module too: by attribute
 from .errors import UnitNameTaken
 
 STAFF_ROOM_NAMES = {"school": "Учительская", "kindergarten": "Сотрудники", "college": "Учительская"}
@@ -32,7 +31,7 @@ def create_organisation(
     )
     session.add(staff_room)
     session.flush()
-    create_standard_chats(session, org, staff_room, now=now)
+    chats.create_standard_chats(session, org, staff_room, now=now)
     audit.record(session, "org.created", now=now, org_id=org.id, target=org, name=name, kind=kind)
     return org
 
@@ -123,7 +122,7 @@ def create_units(
         units.append(unit)
     session.flush()
     for unit in units:
-        create_standard_chats(session, org, unit, now=now)
+        chats.create_standard_chats(session, org, unit, now=now)
         audit.record(session, "unit.created", now=now, org_id=org.id, actor_id=actor_id, target=unit, name=unit.name)
     return units
 

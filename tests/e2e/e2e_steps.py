@@ -104,7 +104,8 @@ def org_id_from(url: str) -> int:
     return int(match.group(1))
 
 
-def seed_school(live_server, *, units: str = "1А 2А 5А", teacher: Person | None = None, lead_of: str = "2А"):
+def seed_school(live_server, *, units: str = "1А 2А 5А", teacher: Person | None = None, lead_of: str = "2А",
+                pupils: tuple[tuple[str, str, str, str], ...] = ()):
     """A school with classes, its administrator, and (optionally) a verified
     homeroom teacher of `lead_of`, made through the services (for paths that
     start after the administrator's path); returns their ids."""
@@ -133,6 +134,11 @@ def seed_school(live_server, *, units: str = "1А 2А 5А", teacher: Person | No
                 db.add(Membership(org_id=org.id, user_id=user.id, unit_id=created[lead_of].id, role="teacher",
                                   verification="verified", is_lead=True, created_at=now))
             ids[role] = user.id
+        for unit_name, login, last_name, first_name in pupils:  # pupils already registered
+            pupil = accounts.create_user(db, hasher(), login=login, password=PASSWORD, last_name=last_name,
+                                         first_name=first_name, now=now, status="active")
+            db.add(Membership(org_id=org.id, user_id=pupil.id, unit_id=created[unit_name].id, role="student",
+                              created_at=now))
         db.commit()
         db.close()
     ids["admin_person"] = admin

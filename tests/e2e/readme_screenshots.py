@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "tests" / "artifacts" / "screenshots" / "parent_registers_and_joins_the_parents_chat"
 TARGET = ROOT / "docs" / "screenshots"
 PICKS = {"01-landing": "parent-1-invitation", "02-form": "parent-2-form", "04-code": "parent-3-code",
-         "08-choose-chats": "parent-4-chats"}
+         "09-choose-chats": "parent-4-chats"}
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 

@@ -1,6 +1,8 @@
-"""Path 3: a parent opens the class's parent link on a phone, registers, types
-the code from the e-mail, consents, accepts the chat rules and joins the
-parents' chat. Path 6: the same, by keyboard only (Tab, Enter, Space)."""
+"""Path 3: a parent opens the class's parent link on a phone, registers naming
+the child, types the code from the e-mail, consents, accepts the chat rules;
+the homeroom teacher confirms the child on their own phone; the parent joins
+the parents' chat. Path 6: the parent's part by keyboard only (Tab, Enter,
+Space)."""
 from __future__ import annotations
 
 import re
@@ -8,26 +10,43 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .e2e_steps import Person, make_link, register_by_keyboard, register_by_link, seed_school, tab_to
+from .e2e_steps import Person, log_in, make_link, register_by_keyboard, register_by_link, seed_school, tab_to
 
 pytestmark = pytest.mark.browser
 
 TEACHER = Person("Петрова", "Анна", "Ивановна", "a.petrova@school7.ru")
 PARENT = Person("Смирнова", "Ольга", "Викторовна", "olga.smirnova@yandex.ru", "+7 922 111-22-33")
+PUPILS = (("2А", "misha.smirnov", "Смирнов", "Миша"), ("2А", "katya.orlova", "Орлова", "Катя"))
 
 
 def test_parent_registers_and_joins_the_parents_chat(live_server, smtp_sink, phone):
-    ids = seed_school(live_server, teacher=TEACHER)
+    ids = seed_school(live_server, teacher=TEACHER, pupils=PUPILS)
     link = make_link(live_server, ids, kind="parent", unit="2А")
 
     journey = phone()
     page = journey.page
     register_by_link(journey, smtp_sink, link, PARENT, org_name="Школа № 7", extra={"child_name": "Смирнов Миша"})
     expect(page.get_by_role("status").first).to_contain_text("Регистрация завершена")
-    join_parents_chat(journey, live_server)
+    join_parents_chat(journey, live_server, phone)
 
 
-def join_parents_chat(journey, live_server, keyboard: bool = False):
+def teacher_confirms_the_child(phone, live_server):
+    """The homeroom teacher, on their own phone, matches the named child to a pupil of 2А."""
+    teacher = phone("teacher")
+    page = teacher.page
+    page.goto(live_server.url + "/")
+    log_in(teacher, TEACHER.email, step=False)
+    page.locator("main").get_by_role("link", name=re.compile("Родители ждут подтверждения")).click()
+    card = page.locator("main li.card", has_text="Смирнов Миша")
+    expect(card).to_contain_text("Смирнова Ольга")
+    card.get_by_role("combobox").select_option(label="Смирнов Миша")
+    teacher.step("teacher-queue")
+    card.get_by_role("button", name="Подтвердить").click()
+    expect(page.locator("main")).to_contain_text("Подтверждено")
+    teacher.step("teacher-confirmed")
+
+
+def join_parents_chat(journey, live_server, phone, keyboard: bool = False):
     """The chat rules (shown before any chat), then the chats on offer: the
     parents' chat of 2А joined, the class chat (pupils) not on offer."""
     page = journey.page
@@ -46,6 +65,12 @@ def join_parents_chat(journey, live_server, keyboard: bool = False):
         main.get_by_role("button").click()
 
     expect(page).to_have_url(re.compile(r"/chats/org/\d+$"))
+    # Until the teacher confirms the child, no chat is offered, and the page says why.
+    expect(main.locator("li")).to_have_count(0)
+    expect(main).to_contain_text("ещё не подтвердил, что вы родитель: Смирнов Миша")
+    journey.step("waiting-for-teacher")
+    teacher_confirms_the_child(phone, live_server)
+    page.reload()
     offered = main.locator("li")
     expect(offered).to_have_count(1)
     expect(offered).to_contain_text("Родители класса 2А")
@@ -87,10 +112,10 @@ def assert_joined_parents_chat(live_server):
 
 def test_parent_path_by_keyboard_only(live_server, smtp_sink, phone):
     """Path 6: no pointer at all; every control reached with Tab, in order."""
-    ids = seed_school(live_server, teacher=TEACHER)
+    ids = seed_school(live_server, teacher=TEACHER, pupils=PUPILS)
     link = make_link(live_server, ids, kind="parent", unit="2А")
     journey = phone()
     page = journey.page
     register_by_keyboard(journey, smtp_sink, link, PARENT, org_name="Школа № 7", extra={"child_name": "Смирнов Миша"})
     expect(page.get_by_role("status").first).to_contain_text("Регистрация завершена")
-    join_parents_chat(journey, live_server, keyboard=True)
+    join_parents_chat(journey, live_server, phone, keyboard=True)
