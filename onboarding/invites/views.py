@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -16,7 +16,7 @@ from ..mail.sender import commit
 from ..models import Invite, Organisation, Unit, User
 from ..security import external_url, signing_keys
 from ..services import invite_rights, invites, letters, orgs, redemption
-from ..services.errors import InviteRevoked, NotFound, PermissionDenied
+from ..services.errors import NotFound, PermissionDenied
 from ..services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
 )
@@ -31,8 +31,6 @@ bp = Blueprint("invites", __name__)
 # database keeps only a hash of each link's secret.
 LINKS = "invite_links"
 MAX_KEPT_LINKS = 20
-# Lists name the last few who joined by each link; its page names them all.
-LIST_NAMES = 5
 
 
 def _me() -> User:
@@ -236,153 +234,6 @@ def letters_page(org_id: int, unit_id: int):
     return render_template("invites/letters_form.html", form=form, org=org, unit=unit), 422 if form.errors else 200
 
 
-# --- Lists, revoking, regenerating -------------------------------------------
-
-
-def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
-    db = get_session()
-    recent = invites.latest_redemptions(db, [invite.id for invite in found], per_invite=LIST_NAMES)
-    moment = now()
-    orgs.preload_memberships(db, {invite.created_by_id for invite in found if invite.created_by_id}, org.id)
-    creator_ok: dict[tuple, bool] = {}
-    rows = []
-    for invite in found:
-        status = invites.invite_status(invite, moment)
-        if status == "active":
-            key = (invite.created_by_id, invite.kind, invite.unit_id)
-            if key not in creator_ok:
-                creator_ok[key] = invite_rights.creator_may_still(db, invite)
-            if not creator_ok[key]:
-                status = "creator_left"
-        rows.append({"invite": invite, "status": status, "recent": recent[invite.id],
-                     "kind": kind_label(invite.kind, org)})
-    return rows
-
-
-@bp.get("/org/<int:org_id>/invites")
-@login_required
-def org_list(org_id: int):
-    org = _member_org(org_id)
-    db = get_session()
-    reason = None
-    units: list[Unit] = []
-    try:
-        _kinds, units = invite_rights.creation_choices(db, _me(), org)
-    except PermissionDenied as error:
-        reason = denial_text(error, org)
-    rows = _rows(org, invites.visible_invites(db, _me(), org))
-    return render_template("invites/list.html", org=org, unit=None, rows=rows, reason=reason,
-                           units=[unit for unit in units if unit.kind != "staff_room"], confirm_form=ConfirmForm())
-
-
-@bp.get("/org/<int:org_id>/units/<int:unit_id>/invites")
-@login_required
-def unit_list(org_id: int, unit_id: int):
-    org = _member_org(org_id)
-    unit = _unit(org, unit_id)
-    db = get_session()
-    memberships = orgs.memberships_of(db, current_user.id, org.id)
-    if not any(m.role == "admin" or (m.role == "teacher" and m.unit_id == unit.id) for m in memberships):
-        abort(403)
-    reason = None
-    try:
-        invite_rights.may_create(db, _me(), org, "staff" if unit.kind == "staff_room" else "parent", unit)
-    except PermissionDenied as error:
-        reason = denial_text(error, org)
-    rows = _rows(org, invites.visible_invites(db, _me(), org, unit))
-    return render_template("invites/list.html", org=org, unit=unit, rows=rows, reason=reason, units=[],
-                           confirm_form=ConfirmForm())
-
-
-def _back(org: Organisation, invite: Invite | None = None, unit: Unit | None = None) -> str:
-    if request.form.get("back") == "org" or (invite is None and unit is None):
-        return url_for("invites.org_list", org_id=org.id)
-    return url_for("invites.unit_list", org_id=org.id, unit_id=unit.id if unit else invite.unit_id)
-
-
-def _confirm(org: Organisation, question: str, button: str, back: str, danger: bool = True):
-    return render_template("invites/confirm.html", org=org, question=question, button=button, back=back,
-                           action=request.path, form=ConfirmForm(), back_to=request.form.get("back", ""),
-                           danger=danger)
-
-
-@bp.post("/org/<int:org_id>/invites/<int:invite_id>/revoke")
-@login_required
-def revoke(org_id: int, invite_id: int):
-    org = _member_org(org_id)
-    invite = _managed_invite(org, invite_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not form.is_confirmed:
-        return _confirm(org, _("Revoke this link? Nobody will be able to use it any more; those who have already "
-                               "joined stay."), _("Revoke"), _back(org, invite))
-    db = get_session()
-    invites.revoke_invite(db, invite, actor=_me(), now=now())
-    commit(db)
-    flash(_("The link has been revoked."), "success")
-    return redirect(_back(org, invite))
-
-
-@bp.post("/org/<int:org_id>/invites/<int:invite_id>/regenerate")
-@login_required
-def regenerate(org_id: int, invite_id: int):
-    org = _member_org(org_id)
-    invite = _managed_invite(org, invite_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not form.is_confirmed:
-        return _confirm(org, _("Make a new link instead of this one? The old link stops working at once."),
-                        _("Make a new link"), _back(org, invite), danger=False)
-    db = get_session()
-    try:
-        new, nonce = invites.regenerate_invite(db, invite, actor=_me(), now=now())
-    except TooManyGuardians:
-        db.rollback()
-        flash(_("This pupil already has %(max)d working parent links. Revoke an unused one first.",
-                max=invites.MAX_GUARDIANS), "error")
-        return redirect(_back(org, invite))
-    except PermissionDenied:
-        db.rollback()
-        flash(_("The administrator's link is issued by the platform operator; it can't be made again here."),
-              "error")
-        return redirect(_back(org, invite))
-    except InviteRevoked:
-        db.rollback()
-        flash(_("This link has already been revoked. Make a new one on the «New link» page."), "error")
-        return redirect(_back(org, invite))
-    commit(db)
-    _keep_link(new, nonce)
-    flash(_("Here is the new link. The old one no longer works."), "success")
-    return redirect(url_for("invites.share", org_id=org.id, invite_id=new.id))
-
-
-@bp.post("/org/<int:org_id>/units/<int:unit_id>/invites/revoke")
-@login_required
-def revoke_unclaimed(org_id: int, unit_id: int):
-    org = _member_org(org_id)
-    unit = _unit(org, unit_id)
-    db = get_session()
-    kind = "staff" if unit.kind == "staff_room" else "parent"
-    try:
-        invite_rights.may_create(db, _me(), org, kind, unit)
-    except (NotFound, PermissionDenied):
-        abort(403)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not form.is_confirmed:
-        count = len(invites.unclaimed_invites(db, unit, now()))
-        return _confirm(org, _("Revoke every link of «%(unit)s» that still works (%(count)d)? Those who have "
-                               "already joined stay.", unit=unit.name, count=count),
-                        _("Revoke all"), _back(org, unit=unit))
-    revoked = invites.revoke_unclaimed(db, unit, actor=_me(), now=now())
-    commit(db)
-    flash(_("Links revoked: %(count)d.", count=len(revoked)), "success")
-    return redirect(_back(org, unit=unit))
-
-
 # --- The landing page of a link ---------------------------------------------
 
 
@@ -412,3 +263,6 @@ def invite_creator_left(error):
     return render_error(410, _("This link no longer works"),
                         _("Whoever created it no longer works with invitations here. "
                           "Please ask your teacher or the administrator for a new link."))
+
+
+from . import manage  # noqa: E402,F401  (lists, revoking, regenerating: routes on this blueprint)
