@@ -222,8 +222,9 @@ PERSON = {"last_name": "Кузнецова", "first_name": "Анна", "patronym
 
 def register(base_url: str, sink: Sink, link_path: str, email: str) -> str:
     """One whole registration: form, POST, the e-mailed code, consent, the chat
-    rules and joining the first chat offered (where the path has them);
-    returns where it ended."""
+    rules and joining the first chat offered, where one is offered (a parent
+    from a class link waits for the teacher's confirmation and ends on the
+    chats page); returns where it ended."""
     client = Client(base_url)
     status, url, html = client.get(link_path)
     if status != 200:

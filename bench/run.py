@@ -227,7 +227,7 @@ def table(results: list[dict], hash_rate: float) -> str:
                          f"| {small['queries']} / {large['queries']} | {size / 1024:.1f} KB | {'; '.join(checks)} |")
         reg = result["registration"]
         ratio = reg["per_second"] / hash_rate if hash_rate else 0
-        steps = "form, POST, e-mailed code, consent, chat rules, joining the parents' chat" if reg["kind"] == "parent" \
+        steps = "form, POST, e-mailed code, consent, chat rules, the chats page" if reg["kind"] == "parent" \
             else "form, POST, e-mailed code, consent"
         lines.append(f"\nRegistrations ({reg['kind']} link; {steps}): "
                      f"{reg['per_second']:.1f}/s from {reg['clients']} clients ({reg['done']} in {reg['seconds']} s, "
