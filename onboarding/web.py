@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from .db import get_session
 from .models import Membership, Organisation, utcnow
+from .services.orgs import memberships_of
 from .services.passwords import make_hasher
 
 
@@ -49,8 +50,6 @@ def load_org(org_id: int) -> Organisation:
 
 
 def membership_in(org_id: int, *roles: str) -> Membership | None:
-    from .services.orgs import memberships_of
-
     for membership in memberships_of(get_session(), current_user.id, org_id):
         if not roles or membership.role in roles:
             return membership

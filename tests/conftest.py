@@ -10,12 +10,11 @@ skipped PostgreSQL test fails the run.
 from __future__ import annotations
 
 import os
-import uuid
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from onboarding import create_app
@@ -25,7 +24,7 @@ from onboarding.services.invites import invite_token
 from onboarding.security import signing_keys
 from onboarding.web import hasher
 
-from support import PASSWORD, form_errors, unit_named  # noqa: F401 (re-exported for older imports)
+from support import PASSWORD, form_errors, fresh_postgres_database, unit_named  # noqa: F401 (re-exported)
 DATABASES = ["sqlite", "postgresql"]
 
 
@@ -35,23 +34,12 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def postgres_url():
-    """A fresh PostgreSQL database for this run, dropped at the end."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
-    url = make_url(base).set(drivername="postgresql+psycopg")
-    name = f"onboarding_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    test_url = url.set(database=name)
-    engine = create_engine(test_url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
-    yield test_url.render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    """A fresh PostgreSQL database for this run, with the schema, dropped at the end."""
+    with fresh_postgres_database("onboarding_test") as url:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        engine.dispose()
+        yield url
 
 
 @pytest.fixture(params=DATABASES)
@@ -243,8 +231,6 @@ def pytest_sessionfinish(session, exitstatus):
 
 # --- Registration helpers (walk the real forms) --------------------------------
 
-import re as _re  # noqa: E402
-
 class RegistrationActions:
     """Walks registration forms with `client`; codes are read from `sent_mail`."""
 
@@ -259,7 +245,7 @@ class RegistrationActions:
         raise AssertionError(f"no mail to {to}")
 
     def code(self, to=None):
-        return _re.search(r"^\s+(\d{6})\s*$", self.last_mail(to).get_content(), _re.M).group(1)
+        return re.search(r"^\s+(\d{6})\s*$", self.last_mail(to).get_content(), re.M).group(1)
 
     def adult(self, link, email="anna@mail.ru", **fields):
         data = {"last_name": "Петрова", "first_name": "Анна", "patronymic": "Сергеевна", "email": email,

@@ -1,5 +1,10 @@
 """Helpers shared by the tests (import as `from support import ...`)."""
+import os
 import re
+import uuid
+from contextlib import contextmanager
+
+import pytest
 
 PASSWORD = "correct horse battery staple"
 
@@ -14,3 +19,26 @@ def unit_named(session, org, name):
     from onboarding.services import orgs
 
     return next(unit for unit in orgs.list_units(session, org.id) if unit.name == name)
+
+
+@contextmanager
+def fresh_postgres_database(prefix: str):
+    """A new, empty PostgreSQL database beside TEST_DATABASE_URL's, dropped
+    afterwards (so parallel runs never share one); skips without it."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+    url = make_url(base).set(drivername="postgresql+psycopg")
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -154,24 +154,11 @@ def test_resend_from_the_page_waits_a_minute(app, client, session, make_org, mak
 
 
 def test_rate_limits_per_ip_and_per_address(app_config, make_org, make_invite):
-    app_config["RATELIMIT_ENABLED"] = True
     from onboarding import create_app
 
-    app = create_app(app_config)
-    with app.app_context():
-        from onboarding.db import get_session
-        from onboarding.models import Invite, utcnow
-        from onboarding.security import signing_keys
-        from onboarding.services import orgs, tokens
-        from onboarding.services.invites import invite_token
-        db = get_session()
-        org = orgs.create_organisation(db, kind="school", name="Школа", timezone="Europe/Moscow", now=utcnow())
-        nonce = tokens.new_nonce()
-        invite = Invite(org_id=org.id, unit_id=orgs.staff_room(db, org.id).id, kind="staff", role="teacher",
-                        nonce_hash=tokens.hash_nonce(nonce), expires_at=utcnow() + timedelta(days=1), max_uses=5)
-        db.add(invite)
-        db.commit()
-        path = f"/register/{invite_token(signing_keys(), invite, nonce)}"
+    _invite, link = make_invite(make_org(units=""), kind="staff", max_uses=5)
+    path = link.replace("/i/", "/register/")
+    app = create_app({**app_config, "RATELIMIT_ENABLED": True})
     client = app.test_client()
     # Per address: the sixth submit for one address within a minute is refused, from any IP.
     statuses = [client.post(path, data={"email": "same@mail.ru"}, environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code

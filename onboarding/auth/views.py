@@ -24,12 +24,17 @@ def _identifier_key() -> str:
     return "login:" + (request.form.get("identifier") or "").strip().lower()[:254]
 
 
-def start_session(user: User, remember: bool = False) -> None:
-    """A fresh session for the logged-in user (no fixation across log-in)."""
+def _clear_session() -> None:
+    """Forget everything but the chosen language."""
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """A fresh session for the logged-in user (no fixation across log-in)."""
+    _clear_session()
     login_user(user, remember=remember)
 
 
@@ -54,10 +59,7 @@ def login():
 @bp.post("/logout")
 def logout():
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _clear_session()
     return redirect(url_for("main.index"))
 
 

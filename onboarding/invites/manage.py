@@ -85,10 +85,24 @@ def _back(org: Organisation, invite: Invite | None = None, unit: Unit | None = N
     return url_for("invites.unit_list", org_id=org.id, unit_id=unit.id if unit else invite.unit_id)
 
 
-def _confirm(org: Organisation, question: str, button: str, back: str, danger: bool = True):
+def _ask_first(org: Organisation, question: str, button: str, back: str, danger: bool = True):
+    """The confirmation page, unless the form says it was confirmed (then None)."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.is_confirmed:
+        return None
     return render_template("invites/confirm.html", org=org, question=question, button=button, back=back,
-                           action=request.path, form=ConfirmForm(), back_to=request.form.get("back", ""),
-                           danger=danger)
+                           action=request.path, form=form, back_to=request.form.get("back", ""), danger=danger)
+
+
+def _regenerate_refusal(error: Exception) -> str:
+    if isinstance(error, TooManyGuardians):
+        return _("This pupil already has %(max)d working parent links. Revoke an unused one first.",
+                 max=invites.MAX_GUARDIANS)
+    if isinstance(error, InviteRevoked):
+        return _("This link has already been revoked. Make a new one on the «New link» page.")
+    return _("The administrator's link is issued by the platform operator; it can't be made again here.")
 
 
 @bp.post("/org/<int:org_id>/invites/<int:invite_id>/revoke")
@@ -96,12 +110,10 @@ def _confirm(org: Organisation, question: str, button: str, back: str, danger: b
 def revoke(org_id: int, invite_id: int):
     org = _member_org(org_id)
     invite = _managed_invite(org, invite_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not form.is_confirmed:
-        return _confirm(org, _("Revoke this link? Nobody will be able to use it any more; those who have already "
-                               "joined stay."), _("Revoke"), _back(org, invite))
+    question = _ask_first(org, _("Revoke this link? Nobody will be able to use it any more; those who have "
+                                 "already joined stay."), _("Revoke"), _back(org, invite))
+    if question is not None:
+        return question
     db = get_session()
     invites.revoke_invite(db, invite, actor=_me(), now=now())
     commit(db)
@@ -114,28 +126,16 @@ def revoke(org_id: int, invite_id: int):
 def regenerate(org_id: int, invite_id: int):
     org = _member_org(org_id)
     invite = _managed_invite(org, invite_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not form.is_confirmed:
-        return _confirm(org, _("Make a new link instead of this one? The old link stops working at once."),
-                        _("Make a new link"), _back(org, invite), danger=False)
+    question = _ask_first(org, _("Make a new link instead of this one? The old link stops working at once."),
+                          _("Make a new link"), _back(org, invite), danger=False)
+    if question is not None:
+        return question
     db = get_session()
     try:
         new, nonce = invites.regenerate_invite(db, invite, actor=_me(), now=now())
-    except TooManyGuardians:
+    except (TooManyGuardians, PermissionDenied, InviteRevoked) as error:
         db.rollback()
-        flash(_("This pupil already has %(max)d working parent links. Revoke an unused one first.",
-                max=invites.MAX_GUARDIANS), "error")
-        return redirect(_back(org, invite))
-    except PermissionDenied:
-        db.rollback()
-        flash(_("The administrator's link is issued by the platform operator; it can't be made again here."),
-              "error")
-        return redirect(_back(org, invite))
-    except InviteRevoked:
-        db.rollback()
-        flash(_("This link has already been revoked. Make a new one on the «New link» page."), "error")
+        flash(_regenerate_refusal(error), "error")
         return redirect(_back(org, invite))
     commit(db)
     _keep_link(new, nonce)
@@ -154,14 +154,12 @@ def revoke_unclaimed(org_id: int, unit_id: int):
         invite_rights.may_create(db, _me(), org, kind, unit)
     except (NotFound, PermissionDenied):
         abort(403)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    if not form.is_confirmed:
-        count = len(invites.unclaimed_invites(db, unit, now()))
-        return _confirm(org, _("Revoke every link of «%(unit)s» that still works (%(count)d)? Those who have "
-                               "already joined stay.", unit=unit.name, count=count),
-                        _("Revoke all"), _back(org, unit=unit))
+    count = len(invites.unclaimed_invites(db, unit, now()))
+    question = _ask_first(org, _("Revoke every link of «%(unit)s» that still works (%(count)d)? Those who have "
+                                 "already joined stay.", unit=unit.name, count=count),
+                          _("Revoke all"), _back(org, unit=unit))
+    if question is not None:
+        return question
     revoked = invites.revoke_unclaimed(db, unit, actor=_me(), now=now())
     commit(db)
     flash(_("Links revoked: %(count)d.", count=len(revoked)), "success")

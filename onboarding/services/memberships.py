@@ -19,7 +19,6 @@ from . import audit, chats, invites, orgs, redemption
 from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import staff_room
 
-MAX_GUARDIANS = invites.MAX_GUARDIANS
 REDEEMABLE_KINDS = ("admin", "staff", "student", "pupil", "parent", "guardian")
 
 
@@ -256,7 +255,7 @@ def decide_parent_link(session: Session, org_id: int, link_id: int, *, unit_ids:
         ).first()
         if already is not None:
             raise invites.AlreadyMember("guardian")
-        if guardian_count(session, child_id) >= MAX_GUARDIANS:
+        if guardian_count(session, child_id) >= invites.MAX_GUARDIANS:
             raise invites.TooManyGuardians()
         link.child_id = child_id
         link.status = "confirmed"
