@@ -62,7 +62,7 @@ def parent_confirm(token: str):
             abort(410)
         registration.complete_registration(
             db, invite, user, consent_text=text, consent_version=texts.PERSONAL_DATA_VERSION, now=now(),
-            ip=client_ip(), user_agent=user_agent(),
+            ip=client_ip(), user_agent=user_agent(), code_id=code_id,
         )
         class_invite, nonce = registration.class_parent_invite(db, invite.unit, pepper=pepper(), now=now())
         commit(db)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -59,6 +59,10 @@ def _state(allow_active: bool = False) -> tuple[Invite, User, dict]:
         user.status == "unconfirmed" or (allow_active and user.status == "active" and user.email is None))
     if not usable:
         session.pop(STATE, None)
+        if user is not None and user.status == "unconfirmed":
+            # Started again elsewhere with this address: say so, not a bare 404.
+            abort(make_response(render_template("register/restarted.html", org=invite.organisation,
+                                                token=state.get("token", "")), 409))
         abort(404)
     return invite, user, state
 
@@ -122,11 +126,9 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
     field = form.email if "email" in fields else (form.login if "login" in fields else None)
     for attempt in range(2):
         try:
-            user = registration.start_registration(db, hasher(), invite, now=now(), **fields)
-            try:
+            user, needs_code = registration.start_registration(db, hasher(), invite, now=now(), **fields)
+            if needs_code:
                 _send_code(user, invite, parent_email)
-            except CodeResendTooSoon:
-                pass  # a code is on its way already (a double submit, or a quick restart)
         except IntegrityError:
             db.rollback()  # a concurrent submit of the same address won: take its account
             if attempt == 0:
@@ -141,10 +143,19 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
         except CodeLimitReached:
             target = form.parent_email if parent_email else field
             target.errors.append(_("Too many codes were sent to this address. Please try again in an hour."))
+        except CodeResendTooSoon as error:
+            field.errors.append(_("A registration with this address was started a moment ago. Please wait "
+                                  "%(seconds)d seconds and send the form again.", seconds=error.wait_seconds))
+        except registration.ConfirmedElsewhere:
+            field.errors.append(_("A registration with this address has just been confirmed by its code. If it is "
+                                  "yours, finish it where you typed the code, or try again in 10 minutes."))
         else:
             commit(db)
+            earlier = session.get(STATE)
+            typed = earlier.get("code") if isinstance(earlier, dict) and earlier.get("user") == user.id and \
+                earlier.get("v") == user.session_version else None
             session[STATE] = {"token": token, "user": user.id, "v": user.session_version,
-                              **({"child": child} if child else {})}
+                              **({"child": child} if child else {}), **({"code": typed} if typed else {})}
             session.pop(STUDENT, None)
             return redirect(url_for("register.confirm"))
         db.rollback()
@@ -233,7 +244,7 @@ def student(token: str):
 @bp.route("/confirm", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def confirm():
-    invite, user, _state_data = _state(allow_active=True)
+    invite, user, state = _state(allow_active=True)
     purpose = registration.code_purpose(user)
     if user.status == "active":  # a parent confirmed on their own phone meanwhile
         return render_template("register/parent_done_wait.html", form=ContinueForm(), user=user,
@@ -242,7 +253,8 @@ def confirm():
     db = get_session()
     if form.validate_on_submit():
         try:
-            codes.check_code(db, pepper=pepper(), user_id=user.id, purpose=purpose, code=form.code.data, now=now())
+            record = codes.check_code(db, pepper=pepper(), user_id=user.id, purpose=purpose, code=form.code.data,
+                                      now=now())
         except CodeWrong as error:
             form.code.errors.append(_("The code is wrong. Attempts left: %(count)d.", count=error.attempts_left))
         except CodeExpired:
@@ -250,8 +262,9 @@ def confirm():
         else:
             if purpose == registration.CONFIRM_EMAIL:
                 commit(db)
+                session[STATE] = {**state, "code": record.id}  # this browser typed it
                 return redirect(url_for("register.consent"))
-            return _finish_young(invite, user)
+            return _finish_young(invite, user, record.id)
         commit(db)  # keep the counted attempt
     latest = codes.latest_code(db, user_id=user.id, purpose=purpose)
     return render_template("register/confirm.html", form=form, resend_form=ResendForm(), user=user,
@@ -260,13 +273,14 @@ def confirm():
                            continue_form=ContinueForm())
 
 
-def _finish_young(invite: Invite, user: User):
+def _finish_young(invite: Invite, user: User, code_id: int):
     """The parent's code typed on the pupil's screen: the parent's consent."""
     db = get_session()
     org = invite.organisation
     registration.complete_registration(
         db, invite, user, consent_text=texts.personal_data_text(org.name, org.kind),
         consent_version=texts.PERSONAL_DATA_VERSION, now=now(), ip=client_ip(), user_agent=user_agent(),
+        code_id=code_id,
     )
     commit(db)
     return _signed_in(user, invite)
@@ -319,8 +333,8 @@ def consent():
     invite, user, state = _state()
     org = invite.organisation
     db = get_session()
-    if not user.email or not codes.is_confirmed(db, user_id=user.id, purpose=registration.CONFIRM_EMAIL,
-                                                email=user.email):
+    if not user.email or codes.confirmed_code(db, user_id=user.id, purpose=registration.CONFIRM_EMAIL,
+                                              code_id=state.get("code"), email=user.email) is None:
         return redirect(url_for("register.confirm"))
     text = texts.personal_data_text(org.name, org.kind)
     form = PersonalDataConsentForm()
@@ -329,6 +343,7 @@ def consent():
             registration.complete_registration(
                 db, invite, user, consent_text=text, consent_version=texts.PERSONAL_DATA_VERSION,
                 now=now(), ip=client_ip(), user_agent=user_agent(), child_name=state.get("child"),
+                code_id=state.get("code"),
             )
         except ChildNameRequired:
             db.rollback()

@@ -33,9 +33,7 @@ def issue_code(
     org_id: int | None = None,
 ) -> tuple[EmailCode, str]:
     """A new code for this account and purpose; earlier ones stop working."""
-    latest = latest_code(session, user_id=user_id, purpose=purpose)
-    if latest is not None and latest.created_at + RESEND_AFTER > now:
-        raise CodeResendTooSoon(int((latest.created_at + RESEND_AFTER - now).total_seconds()) + 1)
+    check_resend_pause(session, user_id=user_id, purpose=purpose, now=now)
     sent_last_hour = session.scalar(
         select(func.count(EmailCode.id)).where(
             EmailCode.email == email, EmailCode.created_at > now - timedelta(hours=1)
@@ -57,6 +55,13 @@ def issue_code(
     session.add(record)
     session.flush()
     return record, code
+
+
+def check_resend_pause(session: Session, *, user_id: int, purpose: str, now: datetime) -> None:
+    """CodeResendTooSoon within a minute of the account's last code."""
+    latest = latest_code(session, user_id=user_id, purpose=purpose)
+    if latest is not None and latest.created_at + RESEND_AFTER > now:
+        raise CodeResendTooSoon(int((latest.created_at + RESEND_AFTER - now).total_seconds()) + 1)
 
 
 def latest_code(session: Session, *, user_id: int, purpose: str) -> EmailCode | None:
@@ -88,10 +93,36 @@ def check_code(
     return record
 
 
-def is_confirmed(session: Session, *, user_id: int, purpose: str, email: str) -> bool:
-    """Whether the account's latest code, sent to this address, was typed correctly."""
+def confirmed_code(session: Session, *, user_id: int, purpose: str, code_id: int | None,
+                   email: str | None = None) -> EmailCode | None:
+    """The account's latest code if it is the one this browser confirmed
+    (`code_id`, kept in its session when the code was typed or the link
+    opened) and, if given, was sent to `email`; else None.
+
+    A code proves control of the address only to the browser that typed it,
+    and only until the registration is restarted (which voids every code)."""
     record = latest_code(session, user_id=user_id, purpose=purpose)
-    return record is not None and record.email == email and record.confirmed_at is not None
+    if record is None or code_id is None or record.id != code_id or record.confirmed_at is None:
+        return None
+    if email is not None and record.email != email:
+        return None
+    return record
+
+
+def void_codes(session: Session, *, user_id: int, now: datetime) -> None:
+    """Every code of the account stops working, confirmed or not (a restarted
+    registration proves nothing that was proved before it)."""
+    for record in session.scalars(select(EmailCode).where(EmailCode.user_id == user_id)):
+        record.used_at = record.used_at or now
+        record.confirmed_at = None
+    session.flush()
+
+
+def confirmed_recently(session: Session, *, user_id: int, purpose: str, now: datetime) -> bool:
+    """Someone typed the account's latest code within its lifetime: they keep
+    their registration for that long, nobody else can restart it."""
+    record = latest_code(session, user_id=user_id, purpose=purpose)
+    return record is not None and record.confirmed_at is not None and record.confirmed_at + LIFETIME > now
 
 
 LINK_LIFETIME = timedelta(days=2)

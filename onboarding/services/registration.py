@@ -78,10 +78,14 @@ def start_registration(
     patronymic: str | None = None,
     phone: str | None = None,
     birth_date: date | None = None,
-) -> User:
-    """An unconfirmed account for this invite's path (or the same one, restarted).
+) -> tuple[User, bool]:
+    """An unconfirmed account for this invite's path (or the same one,
+    restarted), and whether a code must be sent now (not for the same form
+    sent twice).
 
-    Role and unit are never taken from the form: they come from the invite."""
+    Role and unit are never taken from the form: they come from the invite.
+    Raises ConfirmedElsewhere or CodeResendTooSoon rather than restart a
+    registration someone is finishing."""
     invites.check_usable(session, invite, now)
     if invite.kind not in memberships.REDEEMABLE_KINDS:
         raise NotFound()
@@ -94,24 +98,43 @@ def start_registration(
                 raise EmailTaken(email)
             if existing.created_at > now - RESUBMIT_WINDOW and verify_password(hasher, existing.password_hash,
                                                                                 password):
-                return existing  # the same form sent twice
-            # A restart (perhaps by someone else): the version moves on, so the
-            # browser that started before can't finish with these details.
-            existing.session_version += 1
-            existing.last_name, existing.first_name = last_name, first_name
-            existing.patronymic, existing.phone = patronymic or None, phone or None
-            existing.birth_date = birth_date
-            existing.password_hash = hash_password(hasher, password)
-            existing.created_at = now
-            session.flush()
-            return existing
+                return existing, False  # the same form sent twice: its code is on its way
+            _restart(session, hasher, existing, now=now, last_name=last_name, first_name=first_name,
+                     patronymic=patronymic, phone=phone, birth_date=birth_date, password=password)
+            audit.record(session, "user.registration_restarted", now=now, org_id=invite.org_id, target=existing,
+                         invite_id=invite.id)
+            return existing, True
     user = create_user(
         session, hasher, last_name=last_name, first_name=first_name, patronymic=patronymic,
         email=email, login=login, phone=phone, password=password, birth_date=birth_date, now=now,
     )
     audit.record(session, "user.registration_started", now=now, org_id=invite.org_id, target=user,
                  invite_id=invite.id)
-    return user
+    return user, True
+
+
+class ConfirmedElsewhere(DomainError):
+    """Someone confirmed this address's registration a few minutes ago."""
+
+
+def _restart(session: Session, hasher: PasswordHasher, user: User, *, now: datetime, password: str, **names) -> None:
+    """Start an unconfirmed registration again (perhaps by someone else).
+
+    The browser that typed the code keeps its registration while the code's
+    lifetime lasts; the pause between codes is kept (a new code must go to the
+    address); every earlier code and confirmation is void, and the version
+    moves on, so a browser that started before can't finish with these details."""
+    if codes.confirmed_recently(session, user_id=user.id, purpose=CONFIRM_EMAIL, now=now):
+        raise ConfirmedElsewhere()
+    codes.check_resend_pause(session, user_id=user.id, purpose=CONFIRM_EMAIL, now=now)
+    codes.void_codes(session, user_id=user.id, now=now)
+    user.session_version += 1
+    user.last_name, user.first_name = names["last_name"], names["first_name"]
+    user.patronymic, user.phone = names["patronymic"] or None, names["phone"] or None
+    user.birth_date = names["birth_date"]
+    user.password_hash = hash_password(hasher, password)
+    user.created_at = now
+    session.flush()
 
 
 def complete_registration(
@@ -124,15 +147,18 @@ def complete_registration(
     now: datetime,
     ip: str | None,
     user_agent: str | None,
+    code_id: int | None,
     child_name: str | None = None,
 ) -> list[Membership]:
     """Confirmed and consented: redeem the invite, record the consent, activate.
 
+    `code_id` is the code the caller's browser confirmed (typed, or the
+    parent's link): it must still be the account's latest, confirmed code.
     For a pupil confirmed by a parent, the consent is the parent's (their
     e-mail is the one the code went to)."""
     purpose = code_purpose(user)
-    record = codes.latest_code(session, user_id=user.id, purpose=purpose)
-    if record is None or record.confirmed_at is None or (user.email and record.email != user.email):
+    record = codes.confirmed_code(session, user_id=user.id, purpose=purpose, code_id=code_id, email=user.email)
+    if record is None:
         raise CodeExpired()
     created = memberships.redeem_invite(session, invite, user, now=now, child_name=child_name)
     consent.record_consent(
