@@ -97,6 +97,12 @@ def text_field(label, required: bool = True, max_length: int = 200, **render_kw)
     )
 
 
+def masked_email(email: str) -> str:
+    """p•••@mail.ru: enough for its owner to recognise, little for anyone else."""
+    local, _sep, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
 def normalise_email(value: str) -> str:
     """The canonical form of an address; raises ValueError if it is not one."""
     if not value or "\r" in value or "\n" in value or len(value) > 254:

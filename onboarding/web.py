@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from .db import get_session
 from .models import Membership, Organisation, utcnow
-from .services.orgs import memberships_of
+from .services.orgs import is_admin, memberships_of
 from .services.passwords import make_hasher
 
 
@@ -67,7 +67,7 @@ def admin_required(view):
         org = load_org(org_id)
         if membership_in(org.id) is None:
             abort(404)
-        if membership_in(org.id, "admin") is None:
+        if not is_admin(memberships_of(get_session(), current_user.id, org.id)):
             abort(403)
         return view(org=org, **kwargs)
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..fields import has_forbidden_characters, is_plain_name, name_field
+from ..fields import email_field, has_forbidden_characters, is_plain_name, name_field
 from ..services.invites import DEFAULT_MAX_USES, DEFAULT_PRESET, MAX_USES_LIMIT
 from ..services.letters import MAX_LETTERS, split_names
 
@@ -46,6 +46,7 @@ class InviteForm(FlaskForm):
         render_kw={"inputmode": "numeric", "min": 1, "max": MAX_USES_LIMIT},
     )
     extra = RadioField(_l("Also"), choices=[SelectChoice("none", _l("nothing more"))], default="none")
+    invitee_email = email_field(_l("The new administrator's e-mail"), required=False)
     lead_unit = UnitField(_l("Homeroom of"), validators=[Optional()])
 
 

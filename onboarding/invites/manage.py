@@ -67,7 +67,7 @@ def unit_list(org_id: int, unit_id: int):
     unit = _unit(org, unit_id)
     db = get_session()
     memberships = orgs.memberships_of(db, current_user.id, org.id)
-    if not any(m.role == "admin" or (m.role == "teacher" and m.unit_id == unit.id) for m in memberships):
+    if not (orgs.is_admin(memberships) or any(m.role == "teacher" and m.unit_id == unit.id for m in memberships)):
         abort(403)
     reason = None
     try:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..fields import masked_email
 from ..models import Invite, Organisation
 from ..services.errors import PermissionDenied
 from ..services.invites import MAX_GUARDIANS, AlreadyMember, InviteNotForAccount
@@ -70,6 +71,11 @@ def not_for_account_text(error: InviteNotForAccount, invite: Invite, org: Organi
         "other_pupil": (
             _("This personal link is for another pupil"),
             _("Send it to the pupil it was made for, or log out so that they can register here."),
+        ),
+        "other_address": (
+            _("This link is for another person"),
+            _("It was made for the address %(address)s. Log out so that its owner can register here, or ask "
+              "the administrator for a link of your own.", address=masked_email(invite.invitee_email or "")),
         ),
         "too_many_guardians": (
             _("This pupil already has %(max)d parents linked", max=MAX_GUARDIANS),

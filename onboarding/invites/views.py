@@ -145,6 +145,7 @@ def create(org_id: int):
                     db, org=org, unit=unit, kind=kind, creator=_me(), expires_at=_expires_at(form, org),
                     max_uses=form.max_uses.data, now=now(), pupil_name=form.pupil_name.data or None,
                     grants_admin=kind == "staff" and form.extra.data == "admin", lead_unit=lead_unit,
+                    invitee_email=form.invitee_email.data or None,
                 )
             except NotFound:
                 abort(404)
@@ -153,6 +154,9 @@ def create(org_id: int):
             except InviteParameterInvalid as error:
                 if error.field == "max_uses":
                     form.max_uses.errors.append(_("Please enter a number from 1 to %(max)d.", max=invites.MAX_USES_LIMIT))
+                elif error.field == "invitee_email":
+                    form.invitee_email.errors.append(
+                        _("A link that makes an administrator is personal: enter the e-mail of the person it is for."))
                 elif error.field == "pupil_name":
                     form.pupil_name.errors.append(_("A personal link needs the pupil's name."))
                 else:

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from ..db import get_session
 from ..extensions import csrf
 from ..security import safe_next
-from ..services.orgs import memberships_of
+from ..services.orgs import holds_admin_rights, memberships_of
 
 bp = Blueprint("main", __name__)
 
@@ -18,7 +18,7 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/index.html")
     memberships = memberships_of(get_session(), current_user.id)
-    admin_orgs = [m for m in memberships if m.role == "admin"]
+    admin_orgs = [m for m in memberships if holds_admin_rights(m)]
     if len(admin_orgs) == 1 and len({m.org_id for m in memberships}) == 1:
         return redirect(url_for("admin.console", org_id=admin_orgs[0].org_id))
     return render_template("main/home.html", memberships=memberships)

@@ -19,6 +19,7 @@ from .. import texts
 from ..auth.views import start_session
 from ..db import get_session
 from ..extensions import limiter
+from ..fields import masked_email
 from ..mail.sender import commit
 from ..models import Invite, User
 from ..security import external_url, serializer, signing_keys
@@ -72,10 +73,7 @@ def _address_key() -> str:
     return "register:" + address.strip().lower()[:254]
 
 
-def masked(email: str) -> str:
-    """p•••@mail.ru: enough for a pupil to recognise which parent it went to."""
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}•••@{domain}"
+masked = masked_email  # enough for a pupil to recognise which parent the code went to
 
 
 def parent_link_token(user: User, code_id: int, invite: Invite) -> str:
@@ -146,6 +144,10 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
         except CodeResendTooSoon as error:
             field.errors.append(_("A registration with this address was started a moment ago. Please wait "
                                   "%(seconds)d seconds and send the form again.", seconds=error.wait_seconds))
+        except invites.InviteNotForAccount:
+            field.errors.append(_("This link was made for the address %(address)s. Please register with that "
+                                  "address, or ask the administrator for a link of your own.",
+                                  address=masked_email(invites.addressee(invite) or "")))
         except registration.ConfirmedElsewhere:
             field.errors.append(_("A registration with this address has just been confirmed by its code. If it is "
                                   "yours, finish it where you typed the code, or try again in 10 minutes."))

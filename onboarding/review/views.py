@@ -71,6 +71,8 @@ def decide_teacher(org: Organisation, membership_id: int, decision: str):
         )
     except NotFound:
         abort(404)
+    except PermissionDenied:
+        abort(403)  # their own status
     teacher = membership.user
     _mail(org, teacher.email, _l("Your status in «%(org)s»", org=org.display_name), "mail/teacher_decided.txt",
           user=teacher, membership=membership, login_url=external_url("auth.login"))
@@ -107,6 +109,8 @@ def approve_request(org: Organisation, request_id: int):
             db, org.id, request_id, actor_id=current_user.id, now=now())
     except (NotFound, join_requests.UnitRequired):
         abort(404)
+    except PermissionDenied:
+        abort(403)  # their own request
     link = external_url("invites.landing", token=invites.invite_token(signing_keys(), invite, nonce))
     _mail(org, join_request.email, _l("Your request to join «%(org)s» is approved", org=org.display_name),
           "mail/join_approved.txt", request=join_request, link=link, invite=invite)
@@ -130,6 +134,8 @@ def reject_request(org: Organisation, request_id: int):
                                                          reason=form.reason.data, now=now())
     except NotFound:
         abort(404)
+    except PermissionDenied:
+        abort(403)  # their own request
     _mail(org, join_request.email, _l("Your request to join «%(org)s»", org=org.display_name),
           "mail/join_rejected.txt", request=join_request)
     commit(db)
@@ -147,7 +153,7 @@ def lead_or_admin(view):
         db = get_session()
         if membership_in(org.id) is None:
             abort(404)  # a closed space: outsiders learn nothing of it
-        if membership_in(org.id, "admin") is not None:
+        if orgs.is_admin(orgs.memberships_of(db, current_user.id, org.id)):
             unit_ids = [unit.id for unit in orgs.list_units(db, org.id)]
         else:
             unit_ids = memberships.units_led_by(db, current_user.id, org.id)
@@ -194,7 +200,9 @@ def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision
     try:
         memberships.decide_parent_link(db, org.id, link_id, unit_ids=unit_ids, actor_id=current_user.id, now=now(),
                                        confirm=decision == "confirm", child_id=child_id)
-    except (NotFound, PermissionDenied):
+    except PermissionDenied as error:
+        abort(403 if error.args == ("own",) else 404)
+    except NotFound:
         abort(404)
     except invites.AlreadyMember:
         flash(_("This parent is already linked to this pupil."), "error")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Invite, Membership, Organisation, Unit, User
 from .errors import DomainError, NotFound, PermissionDenied
-from .orgs import list_units, memberships_of
+from .orgs import is_admin, list_units, memberships_of
 
 # What people create through the site (admin invites come from the operator).
 CREATABLE_KINDS = ("staff", "student", "parent", "pupil", "guardian", "join")
@@ -44,7 +44,7 @@ def may_create(session: Session, user: User, org: Organisation, kind: str, unit:
         raise PermissionDenied("wrong_unit")
     if unit.archived_at is not None:
         raise PermissionDenied("archived")
-    if any(m.role == "admin" for m in memberships):
+    if is_admin(memberships):
         return
     check_teacher_may_invite(memberships)
     if kind not in TEACHER_KINDS:
@@ -71,7 +71,7 @@ def creation_choices(session: Session, user: User, org: Organisation) -> tuple[l
     if not memberships:
         raise NotFound()
     units = list_units(session, org.id)
-    if any(m.role == "admin" for m in memberships):
+    if is_admin(memberships):
         kinds = [k for k in CREATABLE_KINDS if not (k in LEARNER_KINDS and org.kind == "kindergarten")]
         return kinds, units
     check_teacher_may_invite(memberships)
@@ -91,7 +91,7 @@ def may_manage(session: Session, user: User, invite: Invite) -> None:
         memberships = memberships_of(session, user.id, invite.org_id)
         if not memberships:
             raise NotFound()
-        if not any(m.role == "admin" for m in memberships):
+        if not is_admin(memberships):
             raise PermissionDenied("admin_only")
         return
     may_create(session, user, invite.organisation, invite.kind, invite.unit)

@@ -16,7 +16,7 @@ from .errors import (
     TokenInvalid,
 )
 from .invite_rights import CREATABLE_KINDS, PERSONAL_KINDS, TEACHER_KINDS, creator_may_still, may_create, may_manage
-from .orgs import memberships_of, staff_room
+from .orgs import is_admin, memberships_of, staff_room
 
 SALT = "invite"
 ADMIN_INVITE_LIFETIME = timedelta(days=14)
@@ -80,6 +80,22 @@ class AlreadyMember(DomainError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+def addressee(invite: Invite) -> str | None:
+    """The one e-mail an adult's personal link is for: the operator's
+    administrator link, a staff link that also makes an administrator, an
+    approved staff join request. Anyone else is refused it."""
+    if invite.role in ("admin", "teacher") and invite.invitee_email:
+        return invite.invitee_email
+    return None
+
+
+def check_addressee(invite: Invite, email: str | None) -> None:
+    """InviteNotForAccount("other_address") if the link names another e-mail."""
+    bound = addressee(invite)
+    if bound is not None and (email or "").casefold() != bound.casefold():
+        raise InviteNotForAccount("other_address")
 
 
 def invite_status(invite: Invite, now: datetime) -> str:
@@ -151,8 +167,12 @@ def create_invite(
     child: User | None = None,
     grants_admin: bool = False,
     lead_unit: Unit | None = None,
+    invitee_email: str | None = None,
 ) -> tuple[Invite, str]:
-    """A new invite and its nonce (give it to `invite_token`; it is never stored)."""
+    """A new invite and its nonce (give it to `invite_token`; it is never stored).
+
+    A link that also makes an administrator is personal: one use, by the
+    e-mail it names (`invitee_email`, normalised by the form)."""
     may_create(session, creator, org, kind, unit)
     if expires_at <= now or expires_at > now + MAX_LIFETIME:
         raise InviteParameterInvalid("expires_at")
@@ -166,6 +186,12 @@ def create_invite(
         raise InviteParameterInvalid("max_uses")
     if kind != "staff":
         grants_admin, lead_unit = False, None
+    if grants_admin:
+        max_uses = 1
+        if not invitee_email:
+            raise InviteParameterInvalid("invitee_email")
+    else:
+        invitee_email = None
     if lead_unit is not None and (lead_unit.org_id != org.id or lead_unit.kind == "staff_room"):
         raise NotFound()
     if child is not None and not _is_pupil_of(session, child, unit):
@@ -177,7 +203,7 @@ def create_invite(
         org_id=org.id, unit_id=unit.id, kind=kind, role=ROLE_OF_KIND[kind], nonce_hash=tokens.hash_nonce(nonce),
         created_by_id=creator.id, created_at=now, expires_at=expires_at, max_uses=max_uses,
         pupil_name=pupil_name or (child.full_name if child else None), child_id=child.id if child else None,
-        grants_admin=grants_admin, lead_unit_id=lead_unit.id if lead_unit else None,
+        grants_admin=grants_admin, lead_unit_id=lead_unit.id if lead_unit else None, invitee_email=invitee_email,
     )
     session.add(invite)
     session.flush()
@@ -295,6 +321,7 @@ def regenerate_invite(session: Session, invite: Invite, *, actor: User, now: dat
         session, org=invite.organisation, unit=invite.unit, kind=invite.kind, creator=actor,
         expires_at=min(expires_at, now + MAX_LIFETIME), max_uses=invite.max_uses, now=now,
         pupil_name=invite.pupil_name, child=child, grants_admin=invite.grants_admin, lead_unit=lead_unit,
+        invitee_email=invite.invitee_email,
     )
     audit.record(session, "invite.regenerated", now=now, org_id=invite.org_id, actor_id=actor.id, target=new,
                  replaces=invite.id)
@@ -354,7 +381,7 @@ def visible_invites(session: Session, user: User, org: Organisation, unit: Unit 
     if unit is not None:
         query = query.where(Invite.unit_id == unit.id)
     memberships = memberships_of(session, user.id, org.id)
-    if not any(m.role == "admin" for m in memberships):
+    if not is_admin(memberships):
         taught = {m.unit_id for m in memberships if m.role == "teacher"}
         query = query.where(Invite.kind.in_(sorted(TEACHER_KINDS)), Invite.unit_id.in_(sorted(taught)))
     return list(session.scalars(query.limit(500)))

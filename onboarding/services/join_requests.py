@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Invite, JoinRequest, Unit
+from ..models import Invite, JoinRequest, Unit, User
 from . import audit, invites, tokens
-from .errors import DomainError, NotFound
+from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import staff_room
 
 APPROVED_INVITE_LIFETIME = timedelta(days=14)
@@ -73,10 +73,14 @@ def pending_requests(session: Session, org_id: int) -> list[JoinRequest]:
     ))
 
 
-def _pending(session: Session, org_id: int, request_id: int) -> JoinRequest:
+def _pending(session: Session, org_id: int, request_id: int, actor_id: int) -> JoinRequest:
+    """A pending request of the organisation that someone else sent."""
     request = session.get(JoinRequest, request_id)
     if request is None or request.org_id != org_id or request.status != "pending":
         raise NotFound()
+    actor = session.get(User, actor_id)
+    if actor is not None and actor.email == request.email:
+        raise PermissionDenied("own")
     return request
 
 
@@ -84,7 +88,7 @@ def approve_join_request(
     session: Session, org_id: int, request_id: int, *, actor_id: int, now: datetime
 ) -> tuple[JoinRequest, Invite, str]:
     """Approved: a personal invite (and its nonce, for the e-mail's link)."""
-    request = _pending(session, org_id, request_id)
+    request = _pending(session, org_id, request_id, actor_id)
     if request.role == "teacher":
         unit_id, kind = staff_room(session, org_id).id, "staff"
     else:
@@ -112,7 +116,7 @@ def approve_join_request(
 def reject_join_request(
     session: Session, org_id: int, request_id: int, *, actor_id: int, reason: str, now: datetime
 ) -> JoinRequest:
-    request = _pending(session, org_id, request_id)
+    request = _pending(session, org_id, request_id, actor_id)
     request.status = "rejected"
     request.rejection_reason = reason
     request.decided_at = now

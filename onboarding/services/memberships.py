@@ -89,8 +89,8 @@ def redeem_invite(
         existing_teacher = next((m for m in held if m.role == "teacher" and m.unit_id == room), None)
         verification = existing_teacher.verification if existing_teacher else "pending"
         add(unit_id=room, role="teacher", verification=verification)
-        if invite.grants_admin:
-            add(unit_id=room, role="admin")
+        if invite.grants_admin:  # in force once the teacher status is verified
+            add(unit_id=room, role="admin", verification=verification)
         if invite.lead_unit_id:
             add(unit_id=invite.lead_unit_id, role="teacher", is_lead=True, verification=verification)
     elif invite.kind in ("student", "pupil"):
@@ -153,6 +153,12 @@ def review_counts(session: Session, org_id: int) -> dict[str, int]:
     return {"teachers": row[0], "requests": row[1], "parents": row[2]}
 
 
+def check_not_own(subject_id: int, actor_id: int) -> None:
+    """Nobody decides on their own verification, request or parent link."""
+    if subject_id == actor_id:
+        raise PermissionDenied("own")
+
+
 def _teacher_membership(session: Session, org_id: int, membership_id: int) -> Membership:
     membership = session.get(Membership, membership_id)
     if membership is None or membership.org_id != org_id or membership.role != "teacher" or membership.left_at:
@@ -167,9 +173,10 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
     staff = _teacher_membership(session, org_id, membership_id)
     if staff.verification != "pending":
         raise NotFound()
+    check_not_own(staff.user_id, actor_id)
     state = "verified" if verified else "rejected"
     for membership in orgs.memberships_of(session, staff.user_id, org_id):
-        if membership.role == "teacher":
+        if membership.role == "teacher" or (membership.role == "admin" and membership.verification is not None):
             membership.verification = state
             membership.verified_at = now
             membership.verified_by_id = actor_id
@@ -247,6 +254,7 @@ def decide_parent_link(session: Session, org_id: int, link_id: int, *, unit_ids:
     link = session.get(ParentLink, link_id)
     if link is None or link.org_id != org_id or link.unit_id not in unit_ids or link.status != "pending":
         raise NotFound()
+    check_not_own(link.parent_id, actor_id)
     if confirm and child_id is not None:
         if child_id not in {pupil.id for pupil in pupils_of_unit(session, org_id, link.unit_id)}:
             raise PermissionDenied()

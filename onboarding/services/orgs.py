@@ -161,6 +161,17 @@ def memberships_of(session: Session, user_id: int, org_id: int | None = None) ->
     return list(cache[key])
 
 
+def holds_admin_rights(membership: Membership) -> bool:
+    """An administrator membership is in force when its holder is vouched for:
+    the operator's administrator (no verification of their own), or someone a
+    staff link made administrator once their teacher status is verified."""
+    return membership.role == "admin" and membership.verification in (None, "verified")
+
+
+def is_admin(memberships: list[Membership]) -> bool:
+    return any(holds_admin_rights(m) for m in memberships)
+
+
 def preload_memberships(session: Session, user_ids: set[int], org_id: int) -> None:
     """Load several users' memberships in the organisation in one query, for
     the `memberships_of` calls that follow (a list of invites by many creators)."""

@@ -11,7 +11,7 @@ from . import audit
 from .errors import InviteUsedUp
 from .invite_rights import creator_may_still
 from .invites import (
-    MAX_GUARDIANS, AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_usable,
+    MAX_GUARDIANS, AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_addressee, check_usable,
 )
 from .orgs import memberships_of
 
@@ -20,6 +20,7 @@ def may_redeem(session: Session, invite: Invite, user: User) -> None:
     """None if the logged-in `user` may take this invite; else
     InviteNotForAccount(reason) or AlreadyMember(reason). Says nothing about
     the invite's own validity (that is check_usable's)."""
+    check_addressee(invite, user.email)
     current = memberships_of(session, user.id)
     roles = {m.role for m in current}
     in_org = [m for m in current if m.org_id == invite.org_id]

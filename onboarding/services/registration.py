@@ -91,6 +91,7 @@ def start_registration(
         raise NotFound()
     if invite.kind in ("student", "pupil") and invite.organisation.kind == "kindergarten":
         raise LearnersDontJoin()
+    invites.check_addressee(invite, email)
     if email is not None:
         existing = find_by_email(session, email)
         if existing is not None:
