@@ -32,22 +32,16 @@ def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
 
 
-def load_user(session_id: str):
-    """Flask-Login keeps "<user id>:<session version>" in the session.
-
-    Changing the password or disabling the account bumps the version, so every
-    other session (and every "remember me" cookie) stops loading its user.
-    """
+def load_user(identity: str):
+    """Flask-Login keeps the login session's identity in the session and the
+    remember-me cookie; the user loads only while that login session is live
+    (one indexed query). Logging out ends it; a password change or disabling
+    the account ends them all (see services/login_sessions.py)."""
     from .db import get_session
-    from .models import User
+    from .models import utcnow
+    from .services.login_sessions import load_user as load_login_session_user
 
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = get_session().get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.is_active:
-        return None
-    return user
+    return load_login_session_user(get_session(), identity, now=utcnow())
 
 
 def set_security_headers(response: Response) -> Response:

@@ -11,7 +11,7 @@ from ..extensions import limiter
 from ..mail.sender import commit
 from ..models import User
 from ..security import external_url, safe_next, serializer
-from ..services import accounts, outbox
+from ..services import accounts, login_sessions, outbox
 from ..services.passwords import verify_password
 from ..web import hasher, now
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
@@ -33,7 +33,18 @@ def _clear_session() -> None:
 
 
 def start_session(user: User, remember: bool = False) -> None:
-    """A fresh session for the logged-in user (no fixation across log-in)."""
+    """A fresh session for the logged-in user (no fixation across log-in).
+
+    It writes the device's login session row and commits the request's work
+    with it; the login session the browser had before (if any) ends.
+    """
+    db = get_session()
+    config = current_app.config
+    if current_user.is_authenticated:
+        login_sessions.end_login_session(db, current_user.login_identity, now=now())
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["PERMANENT_SESSION_LIFETIME"]
+    login_sessions.start_login_session(db, user, now=now(), lifetime=lifetime)
+    commit(db)
     _clear_session()
     login_user(user, remember=remember)
 
@@ -50,7 +61,6 @@ def login():
             form.password.errors.append(_("The e-mail, login or password is wrong."))
         else:
             accounts.record_login(db, user, now=now())
-            commit(db)
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
@@ -58,8 +68,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    """Ends this device's login session on the server: a copy of its session
+    or remember-me cookie no longer works. Other devices stay logged in."""
+    if current_user.is_authenticated:
+        db = get_session()
+        login_sessions.end_login_session(db, current_user.login_identity, now=now())
+        commit(db)
     _clear_session()
+    logout_user()  # after clearing: it leaves the mark that deletes the remember-me cookie
     return redirect(url_for("main.index"))
 
 
@@ -110,7 +126,6 @@ def reset_password(token: str):
     if form.validate_on_submit():
         db = get_session()
         accounts.set_password(db, hasher(), user, form.password.data, now=now())
-        commit(db)
         start_session(user)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.index"))
@@ -129,7 +144,6 @@ def change_password():
             form.current_password.errors.append(_("The current password is wrong."))
         else:
             accounts.set_password(db, hasher(), user, form.password.data, now=now())
-            commit(db)
             start_session(user)
             flash(_("Your password has been changed. You have been logged out on other devices."), "success")
             return redirect(url_for("main.index"))

@@ -63,9 +63,16 @@ class User(Base):
     def is_active(self) -> bool:
         return self.status == "active"
 
+    # Set for the logged-in user of a request: the identity of their login
+    # session (services/login_sessions.py). Not a column.
+    login_identity = None
+
     def get_id(self) -> str:
-        """The session keeps the version too: bumping it ends every session."""
-        return f"{self.id}:{self.session_version}"
+        """What Flask-Login keeps in the session and the remember-me cookie:
+        the login session of this device, never the bare account id."""
+        if self.login_identity is None:
+            raise RuntimeError("log the user in through a login session first")
+        return self.login_identity
 
 
 class Membership(Base):

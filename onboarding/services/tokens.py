@@ -20,6 +20,14 @@ from .errors import TokenInvalid
 
 _TOKEN = re.compile(r"^([0-9]{1,12})\.([A-Za-z0-9_-]{22})\.([A-Za-z0-9_-]{10,64})$")
 
+# Row ids are INTEGER columns: PostgreSQL refuses anything above this.
+MAX_ROW_ID = 2**31 - 1
+
+
+def is_row_id(value: object) -> bool:
+    """A value from outside (a link, a cookie, a URL) that may be a row's id."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ROW_ID
+
 
 def new_nonce() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(16)).rstrip(b"=").decode("ascii")
