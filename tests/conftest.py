@@ -192,6 +192,10 @@ def make_invite(app, session):
             created_by_id=created_by.id if created_by else None, **fields,
         )
         session.add(invite)
+        session.flush()
+        from onboarding.services.invites import offered_chats
+
+        invite.chats = offered_chats(session, invite)  # as create_invite does
         session.commit()
         with app.app_context():
             keys = signing_keys()

@@ -170,7 +170,8 @@ def members(chat_id: int):
     chat = _chat(chat_id)
     org = _member_org(chat.org_id)
     db = get_session()
-    if not chats.is_member(db, chat.id, current_user.id):
+    if not chats.is_member(db, chat.id, current_user.id) or chat.id not in {
+            c.id for c in chats.eligible_chats(db, current_user.id, org.id)}:
         abort(403)
     if not _rules_accepted(org):
         return _to_rules(org, url_for("chats.members", chat_id=chat.id))

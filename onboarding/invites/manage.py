@@ -15,7 +15,7 @@ from ..services.invites import TooManyGuardians
 from ..web import now
 from .forms import ConfirmForm
 from .texts import denial_text, kind_label
-from .views import _keep_link, _managed_invite, _me, _member_org, _unit, bp
+from .views import _cannot_create, _keep_link, _managed_invite, _me, _member_org, _unit, bp
 
 # Lists name the last few who joined by each link; its page names them all.
 LIST_NAMES = 5
@@ -55,7 +55,10 @@ def org_list(org_id: int):
         _kinds, units = invite_rights.creation_choices(db, _me(), org)
     except PermissionDenied as error:
         reason = denial_text(error, org)
-    rows = _rows(org, invites.visible_invites(db, _me(), org))
+    try:
+        rows = _rows(org, invites.visible_invites(db, _me(), org))
+    except PermissionDenied as error:
+        return _cannot_create(org, error)
     return render_template("invites/list.html", org=org, unit=None, rows=rows, reason=reason,
                            units=[unit for unit in units if unit.kind != "staff_room"], confirm_form=ConfirmForm())
 
@@ -74,7 +77,10 @@ def unit_list(org_id: int, unit_id: int):
         invite_rights.may_create(db, _me(), org, "staff" if unit.kind == "staff_room" else "parent", unit)
     except PermissionDenied as error:
         reason = denial_text(error, org)
-    rows = _rows(org, invites.visible_invites(db, _me(), org, unit))
+    try:
+        rows = _rows(org, invites.visible_invites(db, _me(), org, unit))
+    except PermissionDenied as error:
+        return _cannot_create(org, error)
     return render_template("invites/list.html", org=org, unit=unit, rows=rows, reason=reason, units=[],
                            confirm_form=ConfirmForm())
 

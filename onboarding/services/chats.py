@@ -81,17 +81,31 @@ def _invited_chat_ids(session: Session, user_id: int, org_id: int) -> set[int]:
     ))
 
 
+def _in_force(membership, confirmed_units: set[int]) -> bool:
+    """Whether a membership opens its unit's chats: a teacher's once verified
+    (the staff room's already while pending; a rejected teacher's never), an
+    administrator's when vouched for, a parent's with a confirmed child there."""
+    if membership.role == "teacher":
+        if membership.unit.kind == "staff_room":
+            return membership.verification in ("pending", "verified")
+        return membership.verification == "verified"
+    if membership.role == "admin":
+        return orgs.holds_admin_rights(membership)
+    if membership.role == "parent":
+        return membership.unit_id in confirmed_units
+    return True
+
+
 def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
-    """The chats this member may join: those their roles fit, and those their invites offered."""
+    """The chats this member may join, and stay in: those their roles in force
+    fit, and those their invites offered in a unit where a role of theirs is
+    in force. A pending teacher sees nobody beyond the staff room."""
     held = orgs.memberships_of(session, user_id, org_id)
-    if any(m.role == "teacher" and m.unit.kind == "staff_room" and m.verification == "rejected" for m in held):
-        # The administrator found they don't work here: no chat as a teacher.
-        held = [m for m in held if m.role != "teacher"]
+    confirmed_units: set[int] = set()
     if any(m.role == "parent" for m in held):
-        # A parent's chats open once a teacher has confirmed their child.
         confirmed_units = set(session.scalars(select(ParentLink.unit_id).where(
             ParentLink.parent_id == user_id, ParentLink.org_id == org_id, ParentLink.status == "confirmed")))
-        held = [m for m in held if m.role != "parent" or m.unit_id in confirmed_units]
+    held = [m for m in held if _in_force(m, confirmed_units)]
     if not held:
         return []
     invited = _invited_chat_ids(session, user_id, org_id)
@@ -101,9 +115,24 @@ def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
     result = []
     for chat in chats:
         roles = {m.role for m in held if m.unit_id == chat.unit_id}
-        if chat.id in invited or roles & set(CHAT_AUDIENCE.get(chat.kind, ())):
+        if roles & set(CHAT_AUDIENCE.get(chat.kind, ())) or (roles and chat.id in invited):
             result.append(chat)
     return result
+
+
+def leave_ineligible_chats(session: Session, *, user_id: int, org_id: int, now: datetime, reason: str) -> int:
+    """Take the member out of every chat of the organisation their roles no
+    longer open (a teacher rejected, a parent's child not confirmed, ...)."""
+    allowed = {chat.id for chat in eligible_chats(session, user_id, org_id)}
+    rows = [row for row in session.scalars(select(ChatMember).where(
+        ChatMember.user_id == user_id, ChatMember.org_id == org_id, ChatMember.left_at.is_(None)))
+        if row.chat_id not in allowed]
+    for row in rows:
+        row.left_at = now
+        audit.record(session, "chat.removed", now=now, org_id=org_id, target=row.chat, user_id=user_id,
+                     reason=reason)
+    session.flush()
+    return len(rows)
 
 
 def _membership_row(session: Session, chat_id: int, user_id: int) -> ChatMember | None:

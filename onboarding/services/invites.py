@@ -15,7 +15,9 @@ from .errors import (
     DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied,
     TokenInvalid,
 )
-from .invite_rights import CREATABLE_KINDS, PERSONAL_KINDS, TEACHER_KINDS, creator_may_still, may_create, may_manage
+from .invite_rights import (
+    CREATABLE_KINDS, PERSONAL_KINDS, TEACHER_KINDS, check_teacher_may_invite, creator_may_still, may_create, may_manage,
+)
 from .orgs import is_admin, memberships_of, staff_room
 
 SALT = "invite"
@@ -371,7 +373,8 @@ def check_usable(session: Session, invite: Invite, now: datetime) -> None:
 
 
 def visible_invites(session: Session, user: User, org: Organisation, unit: Unit | None = None) -> list[Invite]:
-    """The invites `user` may see and manage, newest first."""
+    """The invites `user` may see and manage, newest first; PermissionDenied
+    for a teacher who may not invite (yet)."""
     query = (
         select(Invite)
         .where(Invite.org_id == org.id)
@@ -382,6 +385,7 @@ def visible_invites(session: Session, user: User, org: Organisation, unit: Unit 
         query = query.where(Invite.unit_id == unit.id)
     memberships = memberships_of(session, user.id, org.id)
     if not is_admin(memberships):
+        check_teacher_may_invite(memberships)  # lists name who joined: not for a pending or rejected teacher
         taught = {m.unit_id for m in memberships if m.role == "teacher"}
         query = query.where(Invite.kind.in_(sorted(TEACHER_KINDS)), Invite.unit_id.in_(sorted(taught)))
     return list(session.scalars(query.limit(500)))

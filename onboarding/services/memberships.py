@@ -182,6 +182,10 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
             membership.verified_by_id = actor_id
             membership.rejection_reason = None if verified else reason
     session.flush()
+    if not verified:  # every chat and list at once
+        orgs.forget_memberships(session)
+        chats.leave_ineligible_chats(session, user_id=staff.user_id, org_id=org_id, now=now,
+                                     reason="teacher_rejected")
     audit.record(session, f"teacher.{state}", now=now, org_id=org_id, actor_id=actor_id, target=staff,
                  user_id=staff.user_id, reason=reason)
     return staff
@@ -290,6 +294,9 @@ def _leave_unit_unless_confirmed(session: Session, link: ParentLink, *, now: dat
     for membership in orgs.memberships_of(session, link.parent_id, link.org_id):
         if membership.role == "parent" and membership.unit_id == link.unit_id:
             membership.left_at = now
-    chats.leave_unit_chats(session, user_id=link.parent_id, unit_id=link.unit_id, now=now)
+    session.flush()
+    orgs.forget_memberships(session)
+    chats.leave_ineligible_chats(session, user_id=link.parent_id, org_id=link.org_id, now=now,
+                                 reason="parent_link_rejected")
 
 
