@@ -1,6 +1,8 @@
 """Review queues: teacher verification, join requests, parents waiting for the teacher."""
 import re
 
+import pytest
+
 from onboarding.models import JoinRequest, Membership, ParentLink, User
 
 from support import PASSWORD, unit_named
@@ -274,3 +276,35 @@ def test_a_letters_link_brings_the_pupils_name_to_the_teachers_queue(
     teacher = app.test_client()
     teacher.post("/login", data={"identifier": "lead@school.ru", "password": PASSWORD})
     assert "Петров Коля" in teacher.get(f"/org/{org.id}/review/parents").text
+
+
+@pytest.mark.parametrize("as_lead", [True, False])
+def test_a_teachers_request_naming_a_class_offers_the_homeroom(app, client, session, auth, make_org, make_user,
+                                                               make_member, make_invite, sent_mail, register,
+                                                               as_lead):
+    """The class a teacher named is honoured: the administrator chooses
+    whether they become its homeroom teacher."""
+    org = make_org()
+    _admin(make_user, make_member, org)
+    unit = unit_named(session, org, "5А")
+    _invite, link = make_invite(org, kind="join", max_uses=1000)
+    newcomer = app.test_client()
+    newcomer.post(link.replace("/i/", "/register/"), data={
+        "last_name": "Зайцева", "first_name": "Ольга", "email": "olga@mail.ru", "role": "teacher",
+        "unit": str(unit.id), "message": ""})
+    request_row = fresh(session).query(JoinRequest).one()
+    fresh(session)
+
+    auth.login("admin@school.ru")
+    queue = client.get(f"/org/{org.id}/review/requests")
+    assert f'name="r{request_row.id}-lead"' in queue.text and "5А" in queue.text
+    data = {f"r{request_row.id}-lead": "y"} if as_lead else {}
+    assert client.post(f"/org/{org.id}/review/requests/{request_row.id}/approve", data=data).status_code == 302
+    letter = [m for m in sent_mail if m["To"] == "olga@mail.ru"][-1].get_content()
+    path = re.search(r"http://localhost(/i/\S+)", letter).group(1)
+    steps = type(register)(newcomer, sent_mail)
+    assert steps.adult(path, email="olga@mail.ru", last_name="Зайцева", first_name="Ольга").status_code == 302
+    assert steps.confirm_and_consent("olga@mail.ru").status_code == 302
+    user = fresh(session).query(User).filter_by(email="olga@mail.ru").one()
+    leads = [m.unit_id for m in session.query(Membership).filter_by(user_id=user.id, is_lead=True)]
+    assert leads == ([unit.id] if as_lead else [])

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 
 from ..fields import text_field
 
@@ -11,6 +11,12 @@ class ReasonForm(FlaskForm):
 
 class DecideForm(FlaskForm):
     """A button (CSRF only)."""
+
+
+class ApproveForm(FlaskForm):
+    """Approve a join request; a teacher's may also make them homeroom teacher."""
+
+    lead = BooleanField()
 
 
 class MatchChildForm(FlaskForm):

@@ -19,7 +19,7 @@ from ..services import accounts, invites, join_requests, memberships, orgs, outb
 from ..services.errors import NotFound, PermissionDenied
 from ..vocabulary import words
 from ..web import admin_required, load_org, membership_in, now
-from .forms import DecideForm, MatchChildForm, ReasonForm
+from .forms import ApproveForm, DecideForm, MatchChildForm, ReasonForm
 
 bp = Blueprint("review", __name__, url_prefix="/org/<int:org_id>/review")
 
@@ -88,7 +88,9 @@ def _requests_page(org: Organisation, submitted: ReasonForm | None = None, submi
     db = get_session()
     pending = join_requests.pending_requests(db, org.id)
     units = {unit.id: unit.name for unit in orgs.list_units(db, org.id)}
-    return render_template("review/requests.html", org=org, pending=pending, units=units, form=DecideForm(),
+    leads = {r.id: join_requests.homeroom_offer(db, r) for r in pending}
+    return render_template("review/requests.html", org=org, pending=pending, units=units, leads=leads,
+                           approve_forms={r.id: ApproveForm(prefix=f"r{r.id}", formdata=None) for r in pending},
                            reason_forms=_reason_forms([r.id for r in pending], submitted, submitted_id))
 
 
@@ -101,12 +103,13 @@ def requests(org: Organisation):
 @bp.post("/requests/<int:request_id>/approve")
 @admin_required
 def approve_request(org: Organisation, request_id: int):
-    if not DecideForm().validate_on_submit():
+    form = ApproveForm(prefix=f"r{request_id}")
+    if not form.validate_on_submit():
         abort(400)
     db = get_session()
     try:
         join_request, invite, nonce = join_requests.approve_join_request(
-            db, org.id, request_id, actor_id=current_user.id, now=now())
+            db, org.id, request_id, actor_id=current_user.id, now=now(), as_lead=bool(form.lead.data))
     except (NotFound, join_requests.UnitRequired):
         abort(404)
     except PermissionDenied:

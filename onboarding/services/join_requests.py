@@ -84,11 +84,25 @@ def _pending(session: Session, org_id: int, request_id: int, actor_id: int) -> J
     return request
 
 
+def homeroom_offer(session: Session, request: JoinRequest) -> Unit | None:
+    """The unit a teacher's request named, if it can still be led: the
+    administrator may make them its homeroom teacher on approval."""
+    if request.role != "teacher" or request.unit_id is None:
+        return None
+    unit = session.get(Unit, request.unit_id)
+    if unit is None or unit.org_id != request.org_id or unit.archived_at is not None or unit.kind == "staff_room":
+        return None
+    return unit
+
+
 def approve_join_request(
-    session: Session, org_id: int, request_id: int, *, actor_id: int, now: datetime
+    session: Session, org_id: int, request_id: int, *, actor_id: int, now: datetime, as_lead: bool = False,
 ) -> tuple[JoinRequest, Invite, str]:
-    """Approved: a personal invite (and its nonce, for the e-mail's link)."""
+    """Approved: a personal invite (and its nonce, for the e-mail's link). A
+    teacher's invite also makes them homeroom teacher of the unit they named
+    if the administrator chose so (`as_lead`)."""
     request = _pending(session, org_id, request_id, actor_id)
+    lead_unit = homeroom_offer(session, request) if as_lead else None
     if request.role == "teacher":
         unit_id, kind = staff_room(session, org_id).id, "staff"
     else:
@@ -102,14 +116,17 @@ def approve_join_request(
         nonce_hash=tokens.hash_nonce(nonce), created_by_id=actor_id, created_at=now,
         expires_at=now + APPROVED_INVITE_LIFETIME, max_uses=1,
         invitee_name=name, invitee_email=request.email, pupil_name=name if kind == "pupil" else None,
+        lead_unit_id=lead_unit.id if lead_unit else None,
     )
     session.add(invite)
+    session.flush()
+    invite.chats = invites.offered_chats(session, invite)
     request.status = "approved"
     request.decided_at = now
     request.decided_by_id = actor_id
     session.flush()
     audit.record(session, "join_request.approved", now=now, org_id=org_id, actor_id=actor_id, target=request,
-                 invite_id=invite.id)
+                 invite_id=invite.id, lead_unit_id=invite.lead_unit_id)
     return request, invite, nonce
 
 
