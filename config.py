@@ -61,6 +61,15 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
+    # Redis down must not take log-in down: the limits carry on in each
+    # worker's memory (the failure is logged) until the store answers again,
+    # and an error the fallback can't absorb lets the request through, logged.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # A store that hangs costs a request at most this long (seconds).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # /healthz calls the mail queue "degraded" when mail waits longer.
+    HEALTH_MAIL_QUEUE_MAX_AGE = timedelta(minutes=15)
 
     # Mail: "smtp" or "console".
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "console")

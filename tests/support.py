@@ -42,3 +42,13 @@ def fresh_postgres_database(prefix: str):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that was bound a moment ago and is now closed:
+    a service configured there is truly down."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
