@@ -84,6 +84,8 @@ def test_a_new_administrator_waits_for_verification(app, client, session, auth, 
     deputy = fresh(session).query(User).filter_by(email="deputy@school.ru").one()
     own = session.query(Membership).filter_by(user_id=deputy.id, role="teacher").one()
     assert client.get(f"/org/{org.id}/admin/").status_code == 403
+    home = client.get("/")
+    assert f"/org/{org.id}/admin/" not in home.text and "другой администратор подтвердит" in home.text
     assert client.get(f"/org/{org.id}/review/teachers").status_code == 403
     assert client.post(f"/org/{org.id}/review/teachers/{own.id}/verify").status_code == 403
     assert client.get(f"/org/{org.id}/invites/new").status_code == 403
@@ -139,3 +141,14 @@ def test_nobody_decides_their_own_join_request(session, school):
     with pytest.raises(PermissionDenied):
         join_requests.reject_join_request(session, org.id, request.id, actor_id=admin.id, reason="нет",
                                           now=utcnow())
+
+
+def test_a_logged_in_teacher_cannot_take_an_administrator_link_made_for_someone_else(
+        app, client, session, auth, school, make_invite):
+    org = school["org"]
+    _invite, link = make_invite(org, kind="staff", grants_admin=True, max_uses=1, invitee_email="deputy@school.ru")
+    auth.login("teacher@school.ru")
+    page = client.post(link.replace("/i/", "/register/redeem/"), data={"step": "confirm", "agree": "y"})
+    assert page.status_code == 403 and "d•••@school.ru" in page.text
+    teacher = fresh(session).query(User).filter_by(email="teacher@school.ru").one()
+    assert not any(m.role == "admin" for m in orgs.memberships_of(session, teacher.id, org.id))

@@ -22,7 +22,7 @@ def index():
     admin_orgs = [m for m in memberships if holds_admin_rights(m)]
     if len(admin_orgs) == 1 and len({m.org_id for m in memberships}) == 1:
         return redirect(url_for("admin.console", org_id=admin_orgs[0].org_id))
-    return render_template("main/home.html", memberships=memberships)
+    return render_template("main/home.html", memberships=memberships, holds_admin_rights=holds_admin_rights)
 
 
 @bp.get("/healthz")
