@@ -97,6 +97,8 @@ class Config:
     ARGON2_PARALLELISM = 1
 
     PASSWORD_RESET_MAX_AGE = 3600
+    # Reset mails one account receives in an hour, however many ask for them.
+    PASSWORD_RESET_MAILS_PER_HOUR = 3
     UNCONFIRMED_ACCOUNT_MAX_AGE = timedelta(days=2)
 
 

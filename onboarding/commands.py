@@ -15,7 +15,7 @@ from .mail.sender import commit, send_due
 from .migrate import upgrade
 from .models import ORG_KINDS, utcnow
 from .security import external_url, signing_keys
-from .services import invites, login_sessions, orgs, registration
+from .services import invites, login_sessions, orgs, password_reset, registration
 
 db_cli = AppGroup("db", help="The database schema.")
 org_cli = AppGroup("org", help="Organisations (the platform operator's tools).")
@@ -93,13 +93,15 @@ def mail_send(loop: bool, interval: float) -> None:
 
 @accounts_cli.command("purge-unconfirmed")
 def purge_unconfirmed() -> None:
-    """Delete accounts whose registration was abandoned, and the rows of
-    ended or expired login sessions (safe to run from cron)."""
+    """Delete accounts whose registration was abandoned, the rows of ended or
+    expired login sessions and of reset mails past their hour (safe to run
+    from cron)."""
     db = get_session()
     count = registration.purge_unconfirmed(
         db, now=utcnow(), max_age=current_app.config["UNCONFIRMED_ACCOUNT_MAX_AGE"]
     )
     ended = login_sessions.prune_login_sessions(db, now=utcnow())
+    password_reset.prune_reset_requests(db, now=utcnow())
     commit(db)
     click.echo(f"purged {count} unconfirmed account(s)")
     click.echo(f"removed {ended} ended login session(s)")

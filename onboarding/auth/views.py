@@ -11,7 +11,7 @@ from ..extensions import limiter
 from ..mail.sender import commit
 from ..models import User
 from ..security import external_url, safe_next, serializer
-from ..services import accounts, login_sessions, outbox
+from ..services import accounts, login_sessions, outbox, password_reset
 from ..services.passwords import verify_password
 from ..web import hasher, now
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
@@ -86,7 +86,9 @@ def forgot_password():
     if form.validate_on_submit():
         db = get_session()
         user = accounts.find_by_email(db, form.email.data)
-        if user is not None and user.is_active:
+        if user is not None and user.is_active and password_reset.may_send_reset_mail(
+            db, user, now=now(), per_hour=current_app.config["PASSWORD_RESET_MAILS_PER_HOUR"]
+        ):
             token = serializer(RESET_SALT).dumps({"u": user.id, "v": user.session_version})
             link = external_url("auth.reset_password", token=token)
             outbox.enqueue(
@@ -95,7 +97,8 @@ def forgot_password():
                 body=render_template("mail/password_reset.txt", user=user, link=link),
             )
             commit(db)
-        # The same answer either way: nobody learns whether an address is registered.
+        # The same answer either way: nobody learns whether an address is
+        # registered, or whether its reset mails for the hour are used up.
         return render_template("auth/forgot_sent.html", email=form.email.data)
     return render_template("auth/forgot.html", form=form)
 

@@ -2,14 +2,14 @@
 from .base import Base, utcnow
 from .chat import CHAT_KINDS, Chat, ChatMember
 from .invite import INVITE_KINDS, Invite, InviteRedemption, invite_chat
-from .login import LoginSession
+from .login import LoginSession, PasswordResetRequest
 from .org import ORG_KINDS, UNIT_KINDS, Organisation, Unit, unit_sort_key
 from .records import AuditEvent, ConsentRecord, EmailCode, JoinRequest, OutboxMessage
 from .user import ROLES, Membership, ParentLink, User
 
 __all__ = [
     "Base", "utcnow", "CHAT_KINDS", "Chat", "ChatMember", "INVITE_KINDS", "Invite",
-    "InviteRedemption", "invite_chat", "LoginSession", "ORG_KINDS", "UNIT_KINDS", "Organisation", "Unit",
-    "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
+    "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "ORG_KINDS", "UNIT_KINDS",
+    "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
     "OutboxMessage", "ROLES", "Membership", "ParentLink", "User",
 ]
