@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -186,6 +187,24 @@ def new_password_field(label):
         render_kw={"autocomplete": "new-password", "maxlength": MAX_LENGTH},
         description=_l("At least 8 characters. A phrase of several words is easy to remember."),
     )
+
+
+class DateWithin:
+    """A date at most `before` days before and `after` days after today (UTC).
+
+    A typed date (9999-12-31, 0001-01-01) never reaches date arithmetic, where
+    the ends of the calendar overflow; the exact rule is the service's.
+    """
+
+    def __init__(self, before: int, after: int, message):
+        self.before, self.after, self.message = before, after, message
+
+    def __call__(self, form, field):
+        if field.data is None:
+            return
+        days = (field.data - date.today()).days
+        if not -self.before <= days <= self.after:
+            raise ValidationError(self.message)
 
 
 _DIGITS = re.compile(r"[0-9]{6}")

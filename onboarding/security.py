@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request, session
-from itsdangerous import URLSafeTimedSerializer
+from flask import Flask, Response, abort, current_app, request, session
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.routing import IntegerConverter
 
 from .extensions import login_manager
+from .services.tokens import MAX_ROW_ID, is_row_id
 
 CSP = "; ".join(
     [
@@ -24,7 +26,18 @@ CSP = "; ".join(
 )
 
 
+class RowIdConverter(IntegerConverter):
+    """`<int:...>` in every URL: at most MAX_ROW_ID, so /org/999999999999/
+    is simply not found instead of reaching an INTEGER column."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint's rules are added: they pick their converters up then.
+    app.url_map.converters["int"] = RowIdConverter
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
@@ -75,6 +88,23 @@ def safe_next(target: str | None) -> str | None:
 def serializer(salt: str) -> URLSafeTimedSerializer:
     """A serializer for the project's own signed tokens, honouring key rotation."""
     return URLSafeTimedSerializer(signing_keys(), salt=salt)
+
+
+def load_signed_ids(salt: str, token: str, *, max_age: int, keys: tuple[str, ...], max_length: int = 400) -> dict:
+    """The payload of one of the project's own signed links, whose `keys` are
+    row ids: 404 if it is forged, malformed or names an id no row can have,
+    410 if it has expired."""
+    if len(token) > max_length:
+        abort(404)
+    try:
+        data = serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired:
+        abort(410)
+    except BadSignature:
+        abort(404)
+    if not isinstance(data, dict) or not all(is_row_id(data.get(key)) for key in keys):
+        abort(404)
+    return data
 
 
 def signing_keys() -> list[str]:

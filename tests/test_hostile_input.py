@@ -3,7 +3,7 @@ unescaped."""
 import pytest
 from sqlalchemy import func, select
 
-from support import PASSWORD
+from support import PASSWORD, form_errors
 from onboarding.models import AuditEvent, OutboxMessage, Unit, User
 
 HOSTILE = [
@@ -104,3 +104,97 @@ def test_a_name_with_script_is_refused_not_stored(client, session, admin_invite_
     assert response.status_code == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text  # kept, escaped
     assert "Используйте только буквы; можно также дефис и пробел." in response.text
+
+
+# --- Dates and ids from outside are bounded before arithmetic or the database ----
+
+HUGE_IDS = [2**31, 999_999_999_999]
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kamchatka"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2999-01-01"])
+def test_an_invite_valid_until_a_far_date_is_refused_beside_the_field(client, session, auth, make_org, make_user,
+                                                                       make_member, zone, day):
+    org = make_org(timezone=zone, units="1А")
+    make_member(make_user(email="admin@school.ru"), org, "admin")
+    auth.login("admin@school.ru")
+    unit = session.scalars(select(Unit).where(Unit.org_id == org.id, Unit.name == "1А")).one()
+    session.rollback()
+    before = _counts(session)
+    response = client.post(f"/org/{org.id}/invites/new", data={
+        "kind": "parent", "unit": str(unit.id), "expiry": "7d", "expires_on": day, "max_uses": "40",
+        "extra": "none", "lead_unit": "0", "pupil_name": ""})
+    assert response.status_code == 422
+    assert form_errors(response.text) == ["Выберите дату не раньше завтрашней и не позже чем через год."]
+    assert f'value="{day}"' in response.text  # what was typed is kept
+    assert _counts(session)[:3] == before[:3]
+
+
+@pytest.mark.parametrize("unit_id", [str(n) for n in HUGE_IDS] + ["-1", "0"])
+def test_an_invite_for_a_huge_unit_id_is_not_a_500(client, session, auth, admin_org, unit_id):
+    auth.login("admin@school.ru")
+    response = client.post(f"/org/{admin_org.id}/invites/new", data={
+        "kind": "parent", "unit": unit_id, "expiry": "7d", "expires_on": "", "max_uses": "40", "extra": "none",
+        "lead_unit": unit_id, "pupil_name": ""})
+    assert response.status_code in (404, 422)
+    assert client.get(f"/org/{admin_org.id}/invites/new?unit={unit_id}").status_code == 200
+
+
+@pytest.mark.parametrize("row_id", HUGE_IDS)
+def test_a_correctly_signed_invite_link_with_a_huge_id_is_not_found(app, client, auth, make_user, row_id):
+    from onboarding.security import signing_keys
+    from onboarding.services import tokens
+    from onboarding.services.invites import SALT
+
+    with app.app_context():
+        token = tokens.make_token(signing_keys(), SALT, row_id, tokens.new_nonce())
+    assert client.get(f"/i/{token}").status_code == 404
+    for path in (f"/register/{token}", f"/register/{token}/student"):
+        assert client.get(path).status_code == 404, path
+        assert client.post(path, data={"last_name": "Иванова"}).status_code == 404, path
+    make_user(email="olga@school.ru")
+    auth.login("olga@school.ru")  # an account taking a link goes through redeem
+    assert client.get(f"/register/redeem/{token}").status_code == 404
+    assert client.post(f"/register/redeem/{token}").status_code == 404
+
+
+@pytest.mark.parametrize("row_id", HUGE_IDS)
+def test_correctly_signed_reset_and_parent_links_with_huge_ids_are_not_found(app, client, make_user, row_id):
+    from onboarding.auth.views import RESET_SALT
+    from onboarding.register.views import PARENT_SALT
+    from onboarding.security import serializer
+
+    make_user(email="olga@school.ru")
+    with app.app_context():
+        reset = serializer(RESET_SALT).dumps({"u": row_id, "v": 1})
+        parent = serializer(PARENT_SALT).dumps({"u": row_id, "c": row_id, "i": row_id})
+        parent_small_user = serializer(PARENT_SALT).dumps({"u": 1, "c": 1, "i": row_id})
+    assert client.get(f"/password/reset/{reset}").status_code == 404
+    assert client.post(f"/password/reset/{reset}", data={"password": "совсем новый пароль"}).status_code == 404
+    for token in (parent, parent_small_user):
+        assert client.get(f"/register/parent/{token}").status_code == 404
+        assert client.post(f"/register/parent/{token}").status_code == 404
+
+
+@pytest.mark.parametrize("row_id", HUGE_IDS)
+def test_huge_ids_in_urls_are_not_found(client, auth, admin_org, row_id):
+    auth.login("admin@school.ru")
+    org_id = admin_org.id
+    for path in (f"/org/{row_id}/admin/", f"/org/{row_id}/invites", f"/org/{row_id}/invites/new",
+                 f"/chats/org/{row_id}", f"/chats/org/{row_id}/rules", f"/org/{row_id}/review/teachers",
+                 f"/org/{org_id}/units/{row_id}/invites", f"/org/{org_id}/units/{row_id}/letters",
+                 f"/org/{org_id}/invites/{row_id}", f"/org/{org_id}/invites/{row_id}/print",
+                 f"/chats/{row_id}/members", f"/consents/{row_id}/withdraw"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/org/{org_id}/invites/{row_id}/revoke", f"/org/{org_id}/invites/{row_id}/regenerate",
+                 f"/org/{org_id}/units/{row_id}/invites/revoke", f"/chats/{row_id}/join", f"/chats/{row_id}/leave",
+                 f"/org/{org_id}/review/requests/{row_id}/approve", f"/org/{org_id}/review/parents/{row_id}/reject",
+                 f"/org/{org_id}/review/teachers/{row_id}/verify"):
+        assert client.post(path, data={"confirmed": "yes"}).status_code == 404, path
+
+
+def test_a_login_session_cookie_with_a_huge_id_is_anonymous(client, make_user):
+    with client.session_transaction() as session:
+        session["_user_id"] = f"{2**31}:{'A' * 22}:1"
+    response = client.get("/account/password")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]

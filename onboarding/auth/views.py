@@ -4,13 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from itsdangerous import BadSignature, SignatureExpired
 
 from ..db import get_session
 from ..extensions import limiter
 from ..mail.sender import commit
 from ..models import User
-from ..security import external_url, safe_next, serializer
+from ..security import external_url, load_signed_ids, safe_next, serializer
 from ..services import accounts, login_sessions, outbox, password_reset
 from ..services.passwords import verify_password
 from ..web import hasher, now
@@ -104,16 +103,8 @@ def forgot_password():
 
 
 def _user_from_reset_token(token: str) -> User:
-    if len(token) > 300:
-        abort(404)
-    try:
-        data = serializer(RESET_SALT).loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
-    except SignatureExpired:
-        abort(410)
-    except BadSignature:
-        abort(404)
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
-        abort(404)
+    data = load_signed_ids(RESET_SALT, token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"], keys=("u",),
+                           max_length=300)
     user = get_session().get(User, data["u"])
     # Single use: a reset moves the session version on, voiding the link.
     if user is None or user.session_version != data.get("v") or not user.is_active:

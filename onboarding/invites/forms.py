@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..fields import email_field, has_forbidden_characters, is_plain_name, name_field
-from ..services.invites import DEFAULT_MAX_USES, DEFAULT_PRESET, MAX_USES_LIMIT
+from ..fields import DateWithin, email_field, has_forbidden_characters, is_plain_name, name_field
+from ..services.invites import DEFAULT_MAX_USES, DEFAULT_PRESET, MAX_LIFETIME, MAX_USES_LIMIT
+from ..services.tokens import is_row_id
 from ..services.letters import MAX_LETTERS, split_names
 
 EXPIRY_CHOICES = [
@@ -29,6 +30,8 @@ class UnitField(SelectField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
+        if self.data is not None and self.data != 0 and not is_row_id(self.data):
+            self.data = None  # 0 is the «—» choice; no row has a negative or huge id
 
 
 class InviteForm(FlaskForm):
@@ -36,8 +39,13 @@ class InviteForm(FlaskForm):
     unit = UnitField(_l("Where to"), validators=[Optional()])
     pupil_name = name_field(_l("Pupil's full name"), required=False, max_length=200)
     expiry = RadioField(_l("Valid"), choices=EXPIRY_CHOICES, default=DEFAULT_PRESET)
-    expires_on = DateField(_l("Or valid until a date (optional)"), validators=[Optional()],
-                           render_kw={"type": "date"})
+    expires_on = DateField(
+        _l("Or valid until a date (optional)"),
+        # A day either side of the service's exact rule: the organisation's
+        # "today" may differ from UTC's.
+        validators=[Optional(), DateWithin(1, MAX_LIFETIME.days + 1, _l("Choose a date from tomorrow to a year ahead."))],
+        render_kw={"type": "date"},
+    )
     max_uses = IntegerField(
         _l("How many people may use it"), default=DEFAULT_MAX_USES,
         validators=[InputRequired(_l("Please enter a number from 1 to %(max)d.", max=MAX_USES_LIMIT)),

@@ -6,14 +6,13 @@ kept, and confirms with a button (a POST), which is the parent's consent.
 from __future__ import annotations
 
 from flask import abort, current_app, render_template
-from itsdangerous import BadSignature, SignatureExpired
 
 from .. import texts
 from ..db import get_session
 from ..extensions import limiter
 from ..mail.sender import commit
 from ..models import Invite, User
-from ..security import external_url, serializer, signing_keys
+from ..security import external_url, load_signed_ids, signing_keys
 from ..services import codes, invites, registration
 from ..services.errors import CodeExpired
 from ..web import client_ip, now, pepper, user_agent
@@ -22,16 +21,7 @@ from .views import PARENT_SALT, bp
 
 
 def _load(token: str) -> tuple[User, Invite, int]:
-    if len(token) > 400:
-        abort(404)
-    try:
-        data = serializer(PARENT_SALT).loads(token, max_age=int(codes.LINK_LIFETIME.total_seconds()))
-    except SignatureExpired:
-        abort(410)
-    except BadSignature:
-        abort(404)
-    if not isinstance(data, dict) or not all(isinstance(data.get(key), int) for key in ("u", "c", "i")):
-        abort(404)
+    data = load_signed_ids(PARENT_SALT, token, max_age=int(codes.LINK_LIFETIME.total_seconds()), keys=("u", "c", "i"))
     db = get_session()
     user, invite = db.get(User, data["u"]), db.get(Invite, data["i"])
     if user is None or invite is None or user.email is not None:

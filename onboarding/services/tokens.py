@@ -66,4 +66,6 @@ def read_token(keys: Sequence[str], salt: str, token: str) -> tuple[int, str]:
     except (BadSignature, UnicodeError, ValueError):
         raise TokenInvalid() from None
     row_id, _, nonce = value.partition(".")
+    if not is_row_id(int(row_id)):
+        raise TokenInvalid()  # signed, but no row can have this id: not found
     return int(row_id), nonce
