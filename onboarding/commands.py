@@ -15,7 +15,7 @@ from .mail.sender import commit, send_due
 from .migrate import upgrade
 from .models import ORG_KINDS, utcnow
 from .security import external_url, signing_keys
-from .services import invites, login_sessions, orgs, password_reset, registration
+from .services import invites, login_sessions, orgs, password_reset, registration, retention
 
 db_cli = AppGroup("db", help="The database schema.")
 org_cli = AppGroup("org", help="Organisations (the platform operator's tools).")
@@ -105,3 +105,14 @@ def purge_unconfirmed() -> None:
     commit(db)
     click.echo(f"purged {count} unconfirmed account(s)")
     click.echo(f"removed {ended} ended login session(s)")
+
+
+@accounts_cli.command("purge-departed")
+def purge_departed() -> None:
+    """Delete the personal data of people who left more than 30 days ago,
+    keeping the consent records as proof (safe to run from cron; a second run
+    changes nothing)."""
+    db = get_session()
+    counts = retention.purge_departed(db, now=utcnow(), key=current_app.config["SECRET_KEY"])
+    commit(db)
+    click.echo(f"anonymised {counts.accounts} departed account(s)")

@@ -39,6 +39,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     confirmed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Set when the retention purge removed the person's data (30 days after
+    # they left): the row stays, nameless, so records that point to it hold.
+    anonymised_at: Mapped[datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", foreign_keys="Membership.user_id", viewonly=True
