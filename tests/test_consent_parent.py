@@ -167,3 +167,34 @@ def test_a_parent_with_another_child_in_the_class_stays_in_the_parents_chat(sess
     assert "Сидоров Петя больше не в списке класса 2Б" in text and "Вы выведены" not in text
     [(_subject, text)] = _letters(sent_mail, "teacher@school.ru")
     assert "Сидоров Петя больше не в списке класса 2Б" in text and "Из списка родителей" not in text
+
+
+def test_a_pupil_who_consented_themselves_withdraws_and_parents_and_teacher_are_told(
+        app, client, session, make_org, make_user, make_member, sent_mail):
+    from onboarding.services import consent
+
+    org = make_org()
+    pupil = make_user(email="vanya@mail.ru", last_name="Орлов", first_name="Ваня")
+    make_member(pupil, org, "student", unit="9В")
+    record = consent.record_consent(session, org_id=org.id, subject_id=pupil.id, kind="personal_data",
+                                    text="Согласие", version="2026-11-01", now=utcnow(), ip=None, user_agent=None)
+    father = make_user(email="papa@mail.ru", last_name="Орлов", first_name="Илья")
+    make_member(father, org, "parent", unit="9В", confirmed_child=None)
+    session.add(ParentLink(org_id=org.id, unit_id=unit_named(session, org, "9В").id, parent_id=father.id,
+                           child_id=pupil.id, status="confirmed", created_at=utcnow()))
+    teacher = make_user(email="lead@school.ru", first_name="Мария")
+    make_member(teacher, org, "teacher", unit="9В", is_lead=True)
+    session.commit()
+    fresh(session)
+
+    client.post("/login", data={"identifier": "vanya@mail.ru", "password": "correct horse battery staple"})
+    assert f"/consents/{record.id}/withdraw" in client.get("/consents/").text
+    assert client.post(f"/consents/{record.id}/withdraw", data={"sure": "y"}).status_code == 302
+
+    fresh(session)
+    assert session.get(User, pupil.id).status == "disabled"
+    assert session.query(Membership).filter_by(user_id=father.id, left_at=None).count() == 0
+    for to in ("papa@mail.ru", "lead@school.ru"):
+        _subject, text = _letters(sent_mail, to)[-1]
+        assert "Кто отозвал: Орлов Ваня лично." in text
+        assert "Орлов Ваня больше не в списке класса 9В" in text
