@@ -10,6 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config
 
+from . import admin, auth, chats, commands, consent, db, errors, i18n, invites, mail, main, register, review, security
+from .extensions import csrf, limiter, login_manager
+
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
     instance_path = (config.get("INSTANCE_PATH") if isinstance(config, Mapping) else None) or os.environ.get(
@@ -69,9 +72,6 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import db, i18n, security
-    from .extensions import csrf, limiter, login_manager
-
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -81,27 +81,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
-    from .auth.views import bp as auth_bp
-    from .invites.views import bp as invites_bp
-    from .mail.views import bp as mail_bp
-    from .main.views import bp as main_bp
-    from .register.views import bp as register_bp
-    from .chats.views import bp as chats_bp
-    from .consent.views import bp as consent_bp
-    from .review.views import bp as review_bp
-
-    for blueprint in (main_bp, auth_bp, invites_bp, register_bp, admin_bp, mail_bp, chats_bp, consent_bp, review_bp):
-        app.register_blueprint(blueprint)
+    for feature in (main, auth, invites, register, admin, mail, chats, consent, review):
+        app.register_blueprint(feature.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .errors import init_app
-
-    init_app(app)
+    errors.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
-    from .commands import init_app
-
-    init_app(app)
+    commands.init_app(app)

@@ -16,6 +16,7 @@ from .migrate import upgrade
 from .models import ORG_KINDS, utcnow
 from .security import external_url, signing_keys
 from .services import invites, login_sessions, orgs, password_reset, registration, retention
+from .demo import demo_command
 
 db_cli = AppGroup("db", help="The database schema.")
 org_cli = AppGroup("org", help="Organisations (the platform operator's tools).")
@@ -26,8 +27,6 @@ accounts_cli = AppGroup("accounts", help="Accounts.")
 def init_app(app: Flask) -> None:
     for group in (db_cli, org_cli, mail_cli, accounts_cli):
         app.cli.add_command(group)
-    from .demo import demo_command
-
     app.cli.add_command(demo_command)
 
 

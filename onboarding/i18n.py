@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import format_date, format_datetime
 
 from .extensions import babel
+from .vocabulary import role_name, words
 
 
 def init_app(app: Flask) -> None:
@@ -20,8 +21,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.add_extension("jinja2.ext.i18n")
-    from .vocabulary import role_name, words
-
     app.jinja_env.globals.update(words=words, role_name=role_name)
     app.context_processor(lambda: {"current_locale": select_locale()})
 

@@ -7,7 +7,10 @@ from flask import Flask, Response, abort, current_app, request, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.routing import IntegerConverter
 
+from .db import get_session
 from .extensions import login_manager
+from .models import utcnow
+from .services.login_sessions import load_user as load_login_session_user
 from .services.tokens import MAX_ROW_ID, is_row_id
 
 CSP = "; ".join(
@@ -50,10 +53,6 @@ def load_user(identity: str):
     remember-me cookie; the user loads only while that login session is live
     (one indexed query). Logging out ends it; a password change or disabling
     the account ends them all (see services/login_sessions.py)."""
-    from .db import get_session
-    from .models import utcnow
-    from .services.login_sessions import load_user as load_login_session_user
-
     return load_login_session_user(get_session(), identity, now=utcnow())
 
 

@@ -9,8 +9,8 @@ from flask import abort, current_app, g, request
 from flask_login import current_user, login_required
 
 from .db import get_session
-from .models import Membership, Organisation, utcnow
-from .services.orgs import is_admin, memberships_of
+from .models import Organisation, utcnow
+from .services.members import is_admin, memberships_of
 from .services.passwords import make_hasher
 
 
@@ -49,11 +49,15 @@ def load_org(org_id: int) -> Organisation:
     return org
 
 
-def membership_in(org_id: int, *roles: str) -> Membership | None:
-    for membership in memberships_of(get_session(), current_user.id, org_id):
-        if not roles or membership.role in roles:
-            return membership
-    return None
+def member_org(org_id: int) -> Organisation:
+    """The organisation in the URL, if the logged-in user belongs to it.
+
+    The one rule of a closed space: an outsider learns nothing of it, not
+    even that it exists (404, as for an organisation that doesn't)."""
+    org = load_org(org_id)
+    if not memberships_of(get_session(), current_user.id, org.id):
+        abort(404)
+    return org
 
 
 def admin_required(view):
@@ -64,9 +68,7 @@ def admin_required(view):
     @wraps(view)
     @login_required
     def wrapped(org_id: int, **kwargs):
-        org = load_org(org_id)
-        if membership_in(org.id) is None:
-            abort(404)
+        org = member_org(org_id)
         if not is_admin(memberships_of(get_session(), current_user.id, org.id)):
             abort(403)
         return view(org=org, **kwargs)

@@ -5,7 +5,7 @@ on their own verification, join request or parent link."""
 import pytest
 
 from onboarding.models import Invite, JoinRequest, Membership, ParentLink, User, utcnow
-from onboarding.services import invites, join_requests, memberships, orgs
+from onboarding.services import invites, join_requests, members, memberships
 from onboarding.services.errors import PermissionDenied
 
 from support import form_errors, unit_named
@@ -72,7 +72,7 @@ def test_the_operators_link_is_bound_to_the_administrators_email(app, client, se
     assert response.status_code == 302
     register.confirm_and_consent("director@school.ru")
     user = fresh(session).query(User).filter_by(email="director@school.ru").one()
-    assert any(m.role == "admin" for m in orgs.memberships_of(session, user.id, org.id))
+    assert any(m.role == "admin" for m in members.memberships_of(session, user.id, org.id))
     assert client.get(f"/org/{org.id}/admin/").status_code == 200  # the operator vouches for them
 
 
@@ -151,4 +151,4 @@ def test_a_logged_in_teacher_cannot_take_an_administrator_link_made_for_someone_
     page = client.post(link.replace("/i/", "/register/redeem/"), data={"step": "confirm", "agree": "y"})
     assert page.status_code == 403 and "d•••@school.ru" in page.text
     teacher = fresh(session).query(User).filter_by(email="teacher@school.ru").one()
-    assert not any(m.role == "admin" for m in orgs.memberships_of(session, teacher.id, org.id))
+    assert not any(m.role == "admin" for m in members.memberships_of(session, teacher.id, org.id))

@@ -161,7 +161,7 @@ def test_a_correctly_signed_invite_link_with_a_huge_id_is_not_found(app, client,
 @pytest.mark.parametrize("row_id", HUGE_IDS)
 def test_correctly_signed_reset_and_parent_links_with_huge_ids_are_not_found(app, client, make_user, row_id):
     from onboarding.auth.views import RESET_SALT
-    from onboarding.register.views import PARENT_SALT
+    from onboarding.register.helpers import PARENT_SALT
     from onboarding.security import serializer
 
     make_user(email="olga@school.ru")

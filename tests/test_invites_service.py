@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from onboarding.models import AuditEvent, ParentLink
-from onboarding.services import invite_rights, invites, orgs, redemption
+from onboarding.services import invite_rights, invites, members, orgs, redemption
 from onboarding.services.errors import InviteExpired, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied
 from onboarding.services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
@@ -170,7 +170,7 @@ def test_statuses(session, school):
 def test_invite_stops_when_its_creator_leaves(session, school):
     invite, _ = create(session, school, "parent")
     invites.check_usable(session, invite, NOW)
-    for membership in orgs.memberships_of(session, school["teacher"].id, school["org"].id):
+    for membership in members.memberships_of(session, school["teacher"].id, school["org"].id):
         membership.left_at = NOW
     session.flush()
     with pytest.raises(InviteCreatorLeft):
@@ -181,7 +181,7 @@ def test_invite_stops_when_its_creator_leaves(session, school):
 
 def test_invite_stops_when_its_creator_loses_the_right(session, school):
     invite, _ = create(session, school, "student")
-    staff = next(m for m in orgs.memberships_of(session, school["teacher"].id, school["org"].id)
+    staff = next(m for m in members.memberships_of(session, school["teacher"].id, school["org"].id)
                  if m.unit_id == orgs.staff_room(session, school["org"].id).id)
     staff.verification = "rejected"
     session.flush()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from onboarding import create_app
 from onboarding.db import get_session
 from onboarding.models import AuditEvent, Invite, utcnow
-from onboarding.services import orgs, redemption
+from onboarding.services import members, orgs, redemption
 from onboarding.services.tokens import make_token, new_nonce
 from support import unit_named
 
@@ -229,7 +229,7 @@ def test_each_dead_link_has_its_own_page(app_config, school, make_invite, sessio
 def test_link_stops_when_creator_leaves(client, school, make_invite, session):
     _invite, path = make_invite(school["org"], kind="parent", unit="5А", created_by=school["teacher"])
     assert client.get(path).status_code == 200
-    for membership in orgs.memberships_of(session, school["teacher"].id):
+    for membership in members.memberships_of(session, school["teacher"].id):
         membership.left_at = utcnow()
     session.commit()
     assert client.get(path).status_code == 410

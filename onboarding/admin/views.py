@@ -1,7 +1,7 @@
 """The administrator's console: the organisation's details and its structure."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,8 +13,8 @@ from ..services import memberships, orgs
 from ..services.errors import UnitNameTaken
 from ..web import admin_required, now
 from .forms import ClassListForm, GradeLettersForm, GroupListForm, OrganisationForm
+from .blueprint import bp
 
-bp = Blueprint("admin", __name__, url_prefix="/org/<int:org_id>/admin")
 MAX_NAME = 60
 
 

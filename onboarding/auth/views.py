@@ -1,7 +1,7 @@
 """Log in, log out, reset and change the password."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -14,8 +14,8 @@ from ..services import accounts, login_sessions, outbox, password_reset
 from ..services.passwords import verify_password
 from ..web import hasher, now
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
+from .blueprint import bp
 
-bp = Blueprint("auth", __name__)
 RESET_SALT = "password-reset"
 
 

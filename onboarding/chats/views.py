@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -17,12 +17,13 @@ from ..db import get_session
 from ..mail.sender import commit
 from ..models import Chat, Organisation
 from ..security import external_url, safe_next
-from ..services import chats, consent, memberships, orgs
+from ..services import chats, consent, memberships
+from ..services.members import memberships_of
 from ..services.errors import NotFound
-from ..web import client_ip, load_org, membership_in, now, user_agent
+from ..web import client_ip, member_org, now, user_agent
 from .forms import ActionForm, RulesForm
+from .blueprint import bp
 
-bp = Blueprint("chats", __name__, url_prefix="/chats")
 
 # What each chat is for, as the choosing page explains it.
 PURPOSES = {
@@ -31,13 +32,6 @@ PURPOSES = {
     "teachers": _l("The teachers who work with the %(unit)s."),
     "staff": _l("All staff of the organisation."),
 }
-
-
-def _member_org(org_id: int) -> Organisation:
-    org = load_org(org_id)
-    if membership_in(org.id) is None:
-        abort(404)
-    return org
 
 
 def _rules_accepted(org: Organisation) -> bool:
@@ -62,7 +56,7 @@ def quiet_hours(org: Organisation, at: datetime) -> dict:
 @bp.route("/org/<int:org_id>/rules", methods=["GET", "POST"])
 @login_required
 def rules(org_id: int):
-    org = _member_org(org_id)
+    org = member_org(org_id)
     text = texts.chat_rules_text(org.kind, org.timezone)
     form = RulesForm()
     if not form.is_submitted():
@@ -83,7 +77,7 @@ def rules(org_id: int):
 @bp.get("/org/<int:org_id>")
 @login_required
 def choose(org_id: int):
-    org = _member_org(org_id)
+    org = member_org(org_id)
     if not _rules_accepted(org):
         return _to_rules(org, url_for("chats.choose", org_id=org.id))
     db = get_session()
@@ -96,7 +90,7 @@ def choose(org_id: int):
 @bp.get("/org/<int:org_id>/done")
 @login_required
 def done(org_id: int):
-    org = _member_org(org_id)
+    org = member_org(org_id)
     db = get_session()
     return render_template(
         "chats/done.html", org=org, joined=chats.joined_chats(db, current_user.id, org.id),
@@ -117,7 +111,7 @@ def _chat(chat_id: int) -> Chat:
 @login_required
 def join(chat_id: int):
     chat = _chat(chat_id)
-    org = _member_org(chat.org_id)
+    org = member_org(chat.org_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -159,7 +153,7 @@ def leave(chat_id: int):
 def mine():
     db = get_session()
     joined = chats.joined_chats(db, current_user.id)
-    org_ids = sorted({m.org_id for m in orgs.memberships_of(db, current_user.id)})
+    org_ids = sorted({m.org_id for m in memberships_of(db, current_user.id)})
     my_orgs = [db.get(Organisation, org_id) for org_id in org_ids]
     return render_template("chats/mine.html", joined=joined, orgs=my_orgs, form=ActionForm())
 
@@ -168,7 +162,7 @@ def mine():
 @login_required
 def members(chat_id: int):
     chat = _chat(chat_id)
-    org = _member_org(chat.org_id)
+    org = member_org(chat.org_id)
     db = get_session()
     if not chats.is_member(db, chat.id, current_user.id) or chat.id not in {
             c.id for c in chats.eligible_chats(db, current_user.id, org.id)}:

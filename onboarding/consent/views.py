@@ -2,7 +2,7 @@
 children, and withdrawing one (`consent.may_withdraw` decides who may)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,8 +16,8 @@ from ..services import consent, outbox
 from ..services.errors import NotFound
 from ..web import now
 from .forms import WithdrawForm
+from .blueprint import bp
 
-bp = Blueprint("consent", __name__, url_prefix="/consents")
 
 PARENT_ONLY = _l("Your parent gave this consent for you. Only your parent can withdraw it: on their own page "
                  "«My consents». If you have questions, please ask your homeroom teacher.")

@@ -9,13 +9,14 @@ from flask_login import current_user, login_required
 from ..db import get_session
 from ..mail.sender import commit
 from ..models import Invite, Organisation, Unit
-from ..services import invite_rights, invites, orgs
+from ..services import invite_rights, invites, members
 from ..services.errors import InviteRevoked, NotFound, PermissionDenied
 from ..services.invites import TooManyGuardians
-from ..web import now
+from ..web import member_org, now
 from .forms import ConfirmForm
 from .texts import denial_text, kind_label
-from .views import _cannot_create, _keep_link, _managed_invite, _me, _member_org, _unit, bp
+from .helpers import cannot_create, keep_link, managed_invite, me, unit_in
+from .blueprint import bp
 
 # Lists name the last few who joined by each link; its page names them all.
 LIST_NAMES = 5
@@ -28,7 +29,7 @@ def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
     db = get_session()
     recent = invites.latest_redemptions(db, [invite.id for invite in found], per_invite=LIST_NAMES)
     moment = now()
-    orgs.preload_memberships(db, {invite.created_by_id for invite in found if invite.created_by_id}, org.id)
+    members.preload_memberships(db, {invite.created_by_id for invite in found if invite.created_by_id}, org.id)
     creator_ok: dict[tuple, bool] = {}
     rows = []
     for invite in found:
@@ -47,18 +48,18 @@ def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
 @bp.get("/org/<int:org_id>/invites")
 @login_required
 def org_list(org_id: int):
-    org = _member_org(org_id)
+    org = member_org(org_id)
     db = get_session()
     reason = None
     units: list[Unit] = []
     try:
-        _kinds, units = invite_rights.creation_choices(db, _me(), org)
+        _kinds, units = invite_rights.creation_choices(db, me(), org)
     except PermissionDenied as error:
         reason = denial_text(error, org)
     try:
-        rows = _rows(org, invites.visible_invites(db, _me(), org))
+        rows = _rows(org, invites.visible_invites(db, me(), org))
     except PermissionDenied as error:
-        return _cannot_create(org, error)
+        return cannot_create(org, error)
     return render_template("invites/list.html", org=org, unit=None, rows=rows, reason=reason,
                            units=[unit for unit in units if unit.kind != "staff_room"], confirm_form=ConfirmForm())
 
@@ -66,21 +67,21 @@ def org_list(org_id: int):
 @bp.get("/org/<int:org_id>/units/<int:unit_id>/invites")
 @login_required
 def unit_list(org_id: int, unit_id: int):
-    org = _member_org(org_id)
-    unit = _unit(org, unit_id)
+    org = member_org(org_id)
+    unit = unit_in(org, unit_id)
     db = get_session()
-    memberships = orgs.memberships_of(db, current_user.id, org.id)
-    if not (orgs.is_admin(memberships) or any(m.role == "teacher" and m.unit_id == unit.id for m in memberships)):
+    memberships = members.memberships_of(db, current_user.id, org.id)
+    if not (members.is_admin(memberships) or any(m.role == "teacher" and m.unit_id == unit.id for m in memberships)):
         abort(403)
     reason = None
     try:
-        invite_rights.may_create(db, _me(), org, "staff" if unit.kind == "staff_room" else "parent", unit)
+        invite_rights.may_create(db, me(), org, "staff" if unit.kind == "staff_room" else "parent", unit)
     except PermissionDenied as error:
         reason = denial_text(error, org)
     try:
-        rows = _rows(org, invites.visible_invites(db, _me(), org, unit))
+        rows = _rows(org, invites.visible_invites(db, me(), org, unit))
     except PermissionDenied as error:
-        return _cannot_create(org, error)
+        return cannot_create(org, error)
     return render_template("invites/list.html", org=org, unit=unit, rows=rows, reason=reason, units=[],
                            confirm_form=ConfirmForm())
 
@@ -114,14 +115,14 @@ def _regenerate_refusal(error: Exception) -> str:
 @bp.post("/org/<int:org_id>/invites/<int:invite_id>/revoke")
 @login_required
 def revoke(org_id: int, invite_id: int):
-    org = _member_org(org_id)
-    invite = _managed_invite(org, invite_id)
+    org = member_org(org_id)
+    invite = managed_invite(org, invite_id)
     question = _ask_first(org, _("Revoke this link? Nobody will be able to use it any more; those who have "
                                  "already joined stay."), _("Revoke"), _back(org, invite))
     if question is not None:
         return question
     db = get_session()
-    invites.revoke_invite(db, invite, actor=_me(), now=now())
+    invites.revoke_invite(db, invite, actor=me(), now=now())
     commit(db)
     flash(_("The link has been revoked."), "success")
     return redirect(_back(org, invite))
@@ -130,21 +131,21 @@ def revoke(org_id: int, invite_id: int):
 @bp.post("/org/<int:org_id>/invites/<int:invite_id>/regenerate")
 @login_required
 def regenerate(org_id: int, invite_id: int):
-    org = _member_org(org_id)
-    invite = _managed_invite(org, invite_id)
+    org = member_org(org_id)
+    invite = managed_invite(org, invite_id)
     question = _ask_first(org, _("Make a new link instead of this one? The old link stops working at once."),
                           _("Make a new link"), _back(org, invite), danger=False)
     if question is not None:
         return question
     db = get_session()
     try:
-        new, nonce = invites.regenerate_invite(db, invite, actor=_me(), now=now())
+        new, nonce = invites.regenerate_invite(db, invite, actor=me(), now=now())
     except (TooManyGuardians, PermissionDenied, InviteRevoked) as error:
         db.rollback()
         flash(_regenerate_refusal(error), "error")
         return redirect(_back(org, invite))
     commit(db)
-    _keep_link(new, nonce)
+    keep_link(new, nonce)
     flash(_("Here is the new link. The old one no longer works."), "success")
     return redirect(url_for("invites.share", org_id=org.id, invite_id=new.id))
 
@@ -152,12 +153,12 @@ def regenerate(org_id: int, invite_id: int):
 @bp.post("/org/<int:org_id>/units/<int:unit_id>/invites/revoke")
 @login_required
 def revoke_unclaimed(org_id: int, unit_id: int):
-    org = _member_org(org_id)
-    unit = _unit(org, unit_id)
+    org = member_org(org_id)
+    unit = unit_in(org, unit_id)
     db = get_session()
     kind = "staff" if unit.kind == "staff_room" else "parent"
     try:
-        invite_rights.may_create(db, _me(), org, kind, unit)
+        invite_rights.may_create(db, me(), org, kind, unit)
     except (NotFound, PermissionDenied):
         abort(403)
     count = len(invites.unclaimed_invites(db, unit, now()))
@@ -166,7 +167,7 @@ def revoke_unclaimed(org_id: int, unit_id: int):
                           _("Revoke all"), _back(org, unit=unit))
     if question is not None:
         return question
-    revoked = invites.revoke_unclaimed(db, unit, actor=_me(), now=now())
+    revoked = invites.revoke_unclaimed(db, unit, actor=me(), now=now())
     commit(db)
     flash(_("Links revoked: %(count)d.", count=len(revoked)), "success")
     return redirect(_back(org, unit=unit))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -13,72 +13,20 @@ from wtforms import SelectChoice
 from ..db import get_session
 from ..errors import render_error
 from ..mail.sender import commit
-from ..models import Invite, Organisation, Unit, User
+from ..models import Organisation, Unit
 from ..security import external_url, signing_keys
-from ..services import invite_rights, invites, letters, orgs, redemption
+from ..services import invite_rights, invites, letters, redemption
 from ..services.errors import NotFound, PermissionDenied
 from ..services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
 )
 from ..vocabulary import words
-from ..web import load_org, now
+from ..web import member_org, now
 from .forms import ConfirmForm, InviteForm, LettersForm
 from .qr import qr_svg
 from .texts import already_member_text, denial_text, kind_label, not_for_account_text
-
-bp = Blueprint("invites", __name__)
-# Links created in this browser session, shown on their share page: the
-# database keeps only a hash of each link's secret.
-LINKS = "invite_links"
-MAX_KEPT_LINKS = 20
-
-
-def _me() -> User:
-    return current_user._get_current_object()
-
-
-def _member_org(org_id: int) -> Organisation:
-    """The organisation in the URL; 404 unless the user belongs to it (a closed space)."""
-    org = load_org(org_id)
-    if not orgs.memberships_of(get_session(), current_user.id, org.id):
-        abort(404)
-    return org
-
-
-def _unit(org: Organisation, unit_id: int | None) -> Unit:
-    unit = get_session().get(Unit, unit_id) if unit_id else None
-    if unit is None or unit.org_id != org.id:
-        abort(404)
-    return unit
-
-
-def _managed_invite(org: Organisation, invite_id: int) -> Invite:
-    invite = get_session().get(Invite, invite_id)
-    if invite is None or invite.org_id != org.id:
-        abort(404)
-    try:
-        invite_rights.may_manage(get_session(), _me(), invite)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
-    return invite
-
-
-def _keep_link(invite: Invite, nonce: str) -> None:
-    kept = dict(session.get(LINKS) or {})
-    kept[str(invite.id)] = invites.invite_token(signing_keys(), invite, nonce)
-    session[LINKS] = dict(list(kept.items())[-MAX_KEPT_LINKS:])
-
-
-def _kept_link(invite: Invite) -> str | None:
-    token = (session.get(LINKS) or {}).get(str(invite.id))
-    return external_url("invites.landing", token=token) if token else None
-
-
-def _cannot_create(org: Organisation, error: PermissionDenied):
-    return render_template("invites/cannot_create.html", org=org, reason=denial_text(error, org)), 403
-
+from .blueprint import bp
+from .helpers import cannot_create, keep_link, kept_link, managed_invite, me, unit_in
 
 def _expires_at(form: InviteForm | LettersForm, org: Organisation) -> datetime:
     """The chosen date's end in the organisation's zone, or the preset."""
@@ -110,12 +58,12 @@ def _setup_invite_form(form: InviteForm, org: Organisation, kinds: list[str], un
 @bp.route("/org/<int:org_id>/invites/new", methods=["GET", "POST"])
 @login_required
 def create(org_id: int):
-    org = _member_org(org_id)
+    org = member_org(org_id)
     db = get_session()
     try:
-        kinds, units = invite_rights.creation_choices(db, _me(), org)
+        kinds, units = invite_rights.creation_choices(db, me(), org)
     except PermissionDenied as error:
-        return _cannot_create(org, error)
+        return cannot_create(org, error)
     form = InviteForm()
     places = _setup_invite_form(form, org, kinds, units)
     if not form.is_submitted():
@@ -130,11 +78,11 @@ def create(org_id: int):
             unit = None
             form.unit.errors.append(_("Please choose the %(unit)s.", unit=words(org.kind).unit))
         else:
-            unit = _unit(org, form.unit.data)
+            unit = unit_in(org, form.unit.data)
         lead_unit = None
         if kind == "staff" and form.extra.data == "lead":
             if form.lead_unit.data:
-                lead_unit = _unit(org, form.lead_unit.data)
+                lead_unit = unit_in(org, form.lead_unit.data)
             else:
                 form.lead_unit.errors.append(_("Please choose the %(unit)s.", unit=words(org.kind).unit))
         if kind in invite_rights.PERSONAL_KINDS and not form.pupil_name.data:
@@ -142,7 +90,7 @@ def create(org_id: int):
         if unit is not None and not form.errors:
             try:
                 invite, nonce = invites.create_invite(
-                    db, org=org, unit=unit, kind=kind, creator=_me(), expires_at=_expires_at(form, org),
+                    db, org=org, unit=unit, kind=kind, creator=me(), expires_at=_expires_at(form, org),
                     max_uses=form.max_uses.data, now=now(), pupil_name=form.pupil_name.data or None,
                     grants_admin=kind == "staff" and form.extra.data == "admin", lead_unit=lead_unit,
                     invitee_email=form.invitee_email.data or None,
@@ -167,7 +115,7 @@ def create(org_id: int):
                       max=invites.MAX_GUARDIANS))
             else:
                 commit(db)
-                _keep_link(invite, nonce)
+                keep_link(invite, nonce)
                 return redirect(url_for("invites.share", org_id=org.id, invite_id=invite.id))
             db.rollback()
     status = 422 if form.errors else 200
@@ -177,9 +125,9 @@ def create(org_id: int):
 @bp.get("/org/<int:org_id>/invites/<int:invite_id>")
 @login_required
 def share(org_id: int, invite_id: int):
-    org = _member_org(org_id)
-    invite = _managed_invite(org, invite_id)
-    link = _kept_link(invite)
+    org = member_org(org_id)
+    invite = managed_invite(org, invite_id)
+    link = kept_link(invite)
     return render_template(
         "invites/share.html", org=org, invite=invite, link=link, status=invites.invite_status(invite, now()),
         redemptions=invites.redemptions_of(get_session(), [invite.id])[invite.id],
@@ -191,9 +139,9 @@ def share(org_id: int, invite_id: int):
 @bp.get("/org/<int:org_id>/invites/<int:invite_id>/print")
 @login_required
 def print_view(org_id: int, invite_id: int):
-    org = _member_org(org_id)
-    invite = _managed_invite(org, invite_id)
-    link = _kept_link(invite)
+    org = member_org(org_id)
+    invite = managed_invite(org, invite_id)
+    link = kept_link(invite)
     if link is None:
         return redirect(url_for("invites.share", org_id=org.id, invite_id=invite.id))
     return render_template("invites/print.html", org=org, invite=invite, link=link,
@@ -206,20 +154,20 @@ def print_view(org_id: int, invite_id: int):
 @bp.route("/org/<int:org_id>/units/<int:unit_id>/letters", methods=["GET", "POST"])
 @login_required
 def letters_page(org_id: int, unit_id: int):
-    org = _member_org(org_id)
-    unit = _unit(org, unit_id)
+    org = member_org(org_id)
+    unit = unit_in(org, unit_id)
     db = get_session()
     try:
-        invite_rights.may_create(db, _me(), org, "guardian", unit)
+        invite_rights.may_create(db, me(), org, "guardian", unit)
     except NotFound:
         abort(404)
     except PermissionDenied as error:
-        return _cannot_create(org, error)
+        return cannot_create(org, error)
     form = LettersForm()
     if form.validate_on_submit():
         try:
             created = letters.create_letters(
-                db, org=org, unit=unit, creator=_me(), names=form.names.names,
+                db, org=org, unit=unit, creator=me(), names=form.names.names,
                 expires_at=_expires_at(form, org), now=now(),
             )
         except TooManyGuardians as error:
@@ -233,7 +181,7 @@ def letters_page(org_id: int, unit_id: int):
             for letter in created:
                 link = external_url("invites.landing", token=invites.invite_token(keys, letter.invite, letter.nonce))
                 pages.append((letter, link, qr_svg(link, _("QR code for the parents of %(name)s", name=letter.pupil_name))))
-            return render_template("invites/letters.html", org=org, unit=unit, pages=pages, teacher=_me(),
+            return render_template("invites/letters.html", org=org, unit=unit, pages=pages, teacher=me(),
                                    expires_at=created[0].invite.expires_at)
     return render_template("invites/letters_form.html", form=form, org=org, unit=unit), 422 if form.errors else 200
 
@@ -250,7 +198,7 @@ def landing(token: str):
     context = {"invite": invite, "token": token, "org": org, "chats": invite.chats}
     if current_user.is_authenticated:
         try:
-            redemption.may_redeem(db, invite, _me())
+            redemption.may_redeem(db, invite, me())
         except InviteNotForAccount as error:
             link = external_url("invites.landing", token=token)
             title, text = not_for_account_text(error, invite, org)
@@ -267,6 +215,3 @@ def invite_creator_left(error):
     return render_error(410, _("This link no longer works"),
                         _("Whoever created it no longer works with invitations here. "
                           "Please ask your teacher or the administrator for a new link."))
-
-
-from . import manage  # noqa: E402,F401  (lists, revoking, regenerating: routes on this blueprint)

@@ -3,12 +3,12 @@ a parent's code). It exists only in the development configuration, where
 MAIL_DEBUG_PAGE is on; `flask run` without --debug still counts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import abort, current_app, render_template
 
 from ..db import get_session
 from ..services import outbox
+from .blueprint import bp
 
-bp = Blueprint("mail", __name__, url_prefix="/dev/mail")
 
 
 @bp.before_request

@@ -1,7 +1,7 @@
 """The home page, the health check and the language switch."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from .. import health
@@ -9,9 +9,9 @@ from ..db import get_session
 from ..extensions import csrf
 from ..models import utcnow
 from ..security import safe_next
-from ..services.orgs import holds_admin_rights, memberships_of
+from ..services.members import holds_admin_rights, memberships_of
+from .blueprint import bp
 
-bp = Blueprint("main", __name__)
 
 
 @bp.get("/")

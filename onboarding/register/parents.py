@@ -17,7 +17,8 @@ from ..services import codes, invites, registration
 from ..services.errors import CodeExpired
 from ..web import client_ip, now, pepper, user_agent
 from .forms import ParentConfirmForm
-from .views import PARENT_SALT, bp
+from .helpers import PARENT_SALT
+from .blueprint import bp
 
 
 def _load(token: str) -> tuple[User, Invite, int]:

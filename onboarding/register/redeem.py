@@ -20,7 +20,8 @@ from ..services import invites, memberships, registration
 from ..services.errors import ConsentRequired, NotFound
 from ..web import client_ip, now, user_agent
 from .forms import RedeemForm
-from .views import _invite, bp
+from .helpers import usable_invite
+from .blueprint import bp
 
 STEP = "confirm"
 
@@ -39,7 +40,7 @@ def _refusal(error: Exception, invite, org) -> str:
 @bp.route("/redeem/<token>", methods=["GET", "POST"])
 @login_required
 def redeem(token: str):
-    invite = _invite(token)
+    invite = usable_invite(token)
     if invite.kind == "join":
         return redirect(url_for("register.form", token=token))
     org = invite.organisation

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
-from flask_babel import force_locale
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +21,7 @@ from ..extensions import limiter
 from ..fields import masked_email
 from ..mail.sender import commit
 from ..models import Invite, User
-from ..security import external_url, serializer, signing_keys
-from ..services import codes, invites, outbox, registration
+from ..services import codes, invites, registration
 from ..services.errors import (
     CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong, EmailTaken, LoginTaken,
 )
@@ -33,88 +31,14 @@ from .forms import (
     AdultForm, CodeForm, ContinueForm, ParentForm, PersonalDataConsentForm, ResendForm, StudentOwnForm,
     StudentStartForm, StudentYoungForm,
 )
-
-bp = Blueprint("register", __name__, url_prefix="/register")
-STATE = "registration"
-STUDENT = "registration_student"
-PARENT_SALT = "parent-consent"
-
-
-def _invite(token: str) -> Invite:
-    invite = invites.load_invite(get_session(), signing_keys(), token)
-    invites.check_usable(get_session(), invite, now())
-    return invite
-
-
-def _state(allow_active: bool = False) -> tuple[Invite, User, dict]:
-    """The invite and the unconfirmed account of the registration in progress."""
-    state = session.get(STATE)
-    if not isinstance(state, dict):
-        abort(404)
-    invite = _invite(state.get("token", ""))
-    user = get_session().get(User, state.get("user"))
-    # A young pupil's account (no e-mail) may have been confirmed by the
-    # parent's link meanwhile; an e-mail registration restarted elsewhere has
-    # moved its version on.
-    usable = user is not None and user.session_version == state.get("v") and (
-        user.status == "unconfirmed" or (allow_active and user.status == "active" and user.email is None))
-    if not usable:
-        session.pop(STATE, None)
-        if user is not None and user.status == "unconfirmed":
-            # Started again elsewhere with this address: say so, not a bare 404.
-            abort(make_response(render_template("register/restarted.html", org=invite.organisation,
-                                                token=state.get("token", "")), 409))
-        abort(404)
-    return invite, user, state
-
+from .blueprint import bp
+from .helpers import STATE, STUDENT, masked, registration_state, usable_invite
+from .join import join_request
+from .letters import send_code
 
 def _address_key() -> str:
     address = request.form.get("email") or request.form.get("parent_email") or ""
     return "register:" + address.strip().lower()[:254]
-
-
-masked = masked_email  # enough for a pupil to recognise which parent the code went to
-
-
-def parent_link_token(user: User, code_id: int, invite: Invite) -> str:
-    return serializer(PARENT_SALT).dumps({"u": user.id, "c": code_id, "i": invite.id})
-
-
-def _send_code(user: User, invite: Invite, parent_email: str | None = None) -> None:
-    """Queue a new code (to the user, or to the pupil's parent); raises if sent too often."""
-    db = get_session()
-    org = invite.organisation
-    purpose = registration.code_purpose(user)
-    if purpose == registration.CONFIRM_EMAIL:
-        address = user.email
-    else:
-        latest = codes.latest_code(db, user_id=user.id, purpose=purpose)
-        address = parent_email or (latest.email if latest else None)
-        if address is None:
-            abort(404)
-    record, code = codes.issue_code(db, pepper=pepper(), user_id=user.id, purpose=purpose, email=address,
-                                    now=now(), org_id=invite.org_id)
-    if purpose == registration.CONFIRM_EMAIL:
-        subject = _("Confirmation code: %(code)s", code=code)
-        body = render_template("mail/code.txt", user=user, code=code, org=org, link=external_url("auth.login"))
-    else:
-        class_invite, nonce = registration.class_parent_invite(db, invite.unit, pepper=pepper(), now=now())
-        with force_locale("ru"):  # to the parent, in the organisation's language
-            subject, body = _parent_letter(user, code, record, invite, class_invite, nonce)
-    outbox.enqueue(db, to=address, now=now(), org_id=invite.org_id, subject=subject, body=body)
-
-
-def _parent_letter(user: User, code: str, record, invite: Invite, class_invite: Invite, nonce: str):
-    org = invite.organisation
-    subject = _("%(name)s has registered: please confirm", name=user.full_name)
-    body = render_template(
-        "mail/parent_consent.txt", pupil=user, code=code, org=org, unit=invite.unit,
-        data_text=texts.personal_data_text(org.name, org.kind),
-        link=external_url("register.parent_confirm", token=parent_link_token(user, record.id, invite)),
-        parent_invite=external_url("invites.landing", token=invites.invite_token(signing_keys(), class_invite, nonce)),
-        expires_at=class_invite.expires_at,
-    )
-    return subject, body
 
 
 def _begin(invite: Invite, token: str, form, parent_email: str | None = None, child: str | None = None, **fields):
@@ -126,7 +50,7 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
         try:
             user, needs_code = registration.start_registration(db, hasher(), invite, now=now(), **fields)
             if needs_code:
-                _send_code(user, invite, parent_email)
+                send_code(user, invite, parent_email)
         except IntegrityError:
             db.rollback()  # a concurrent submit of the same address won: take its account
             if attempt == 0:
@@ -169,9 +93,8 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 @limiter.limit("5/minute;20/hour", methods=["POST"], key_func=_address_key)
 def form(token: str):
-    invite = _invite(token)
+    invite = usable_invite(token)
     if invite.kind == "join":
-        from .join import join_request
         return join_request(invite, token)
     if current_user.is_authenticated:
         return redirect(url_for("register.redeem", token=token))
@@ -216,7 +139,7 @@ def _student_start(invite: Invite, token: str):
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 @limiter.limit("5/minute;20/hour", methods=["POST"], key_func=_address_key)
 def student(token: str):
-    invite = _invite(token)
+    invite = usable_invite(token)
     started = session.get(STUDENT)
     if invite.kind not in ("student", "pupil") or not isinstance(started, dict) or started.get("token") != token:
         return redirect(url_for("register.form", token=token))
@@ -246,7 +169,7 @@ def student(token: str):
 @bp.route("/confirm", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
 def confirm():
-    invite, user, state = _state(allow_active=True)
+    invite, user, state = registration_state(allow_active=True)
     purpose = registration.code_purpose(user)
     if user.status == "active":  # a parent confirmed on their own phone meanwhile
         return render_template("register/parent_done_wait.html", form=ContinueForm(), user=user,
@@ -302,7 +225,7 @@ def _signed_in(user: User, invite: Invite):
 @bp.post("/confirm/continue")
 def confirmed_elsewhere():
     """The pupil's screen, after the parent confirmed by the letter's link."""
-    invite, user, _state_data = _state(allow_active=True)
+    invite, user, _state_data = registration_state(allow_active=True)
     if not ContinueForm().validate_on_submit():
         abort(400)
     if user.status != "active":
@@ -314,12 +237,12 @@ def confirmed_elsewhere():
 @bp.post("/confirm/resend")
 @limiter.limit("5/minute;10/hour")
 def resend():
-    invite, user, _state_data = _state()
+    invite, user, _state_data = registration_state()
     form = ResendForm()
     if form.validate_on_submit():
         db = get_session()
         try:
-            _send_code(user, invite)
+            send_code(user, invite)
         except CodeResendTooSoon as error:
             flash(_("A code was sent a moment ago. Please wait %(seconds)d seconds.", seconds=error.wait_seconds), "error")
         except CodeLimitReached:
@@ -332,7 +255,7 @@ def resend():
 
 @bp.route("/consent", methods=["GET", "POST"])
 def consent():
-    invite, user, state = _state()
+    invite, user, state = registration_state()
     org = invite.organisation
     db = get_session()
     if not user.email or codes.confirmed_code(db, user_id=user.id, purpose=registration.CONFIRM_EMAIL,
@@ -355,6 +278,3 @@ def consent():
         return _signed_in(user, invite)
     return render_template("register/consent.html", form=form, text=text, org=org,
                            version=texts.PERSONAL_DATA_VERSION)
-
-
-from . import join, parents, redeem  # noqa: E402,F401  (routes on this blueprint)

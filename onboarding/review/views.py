@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,13 +15,13 @@ from ..db import get_session
 from ..mail.sender import commit
 from ..models import Organisation
 from ..security import external_url, signing_keys
-from ..services import accounts, invites, join_requests, memberships, orgs, outbox
+from ..services import accounts, invites, join_requests, members, memberships, orgs, outbox
 from ..services.errors import NotFound, PermissionDenied
 from ..vocabulary import words
-from ..web import admin_required, load_org, membership_in, now
+from ..web import admin_required, member_org, now
 from .forms import ApproveForm, DecideForm, MatchChildForm, ReasonForm
+from .blueprint import bp
 
-bp = Blueprint("review", __name__, url_prefix="/org/<int:org_id>/review")
 
 
 def _mail(org: Organisation, to: str, subject, template: str, **context) -> None:
@@ -152,11 +152,9 @@ def lead_or_admin(view):
     @wraps(view)
     @login_required
     def wrapped(org_id: int, **kwargs):
-        org = load_org(org_id)
+        org = member_org(org_id)
         db = get_session()
-        if membership_in(org.id) is None:
-            abort(404)  # a closed space: outsiders learn nothing of it
-        if orgs.is_admin(orgs.memberships_of(db, current_user.id, org.id)):
+        if members.is_admin(members.memberships_of(db, current_user.id, org.id)):
             unit_ids = [unit.id for unit in orgs.list_units(db, org.id)]
         else:
             unit_ids = memberships.units_led_by(db, current_user.id, org.id)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Chat, ChatMember, InviteRedemption, Organisation, ParentLink, Unit, User, invite_chat
-from . import audit, orgs  # orgs imports this module too: use it by attribute
+from . import audit, members
 from .errors import DomainError, NotFound
 
 # Chat titles are stored in Russian, as members see them.
@@ -90,7 +90,7 @@ def _in_force(membership, confirmed_units: set[int]) -> bool:
             return membership.verification in ("pending", "verified")
         return membership.verification == "verified"
     if membership.role == "admin":
-        return orgs.holds_admin_rights(membership)
+        return members.holds_admin_rights(membership)
     if membership.role == "parent":
         return membership.unit_id in confirmed_units
     return True
@@ -100,7 +100,7 @@ def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
     """The chats this member may join, and stay in: those their roles in force
     fit, and those their invites offered in a unit where a role of theirs is
     in force. A pending teacher sees nobody beyond the staff room."""
-    held = orgs.memberships_of(session, user_id, org_id)
+    held = members.memberships_of(session, user_id, org_id)
     confirmed_units: set[int] = set()
     if any(m.role == "parent" for m in held):
         confirmed_units = set(session.scalars(select(ParentLink.unit_id).where(
@@ -164,7 +164,7 @@ def join_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) ->
     row = _membership_row(session, chat.id, user_id)
     if row is not None and row.blocked_until is not None and row.blocked_until > now:
         raise BlockedInChat()
-    leads = any(m.role == "teacher" and m.is_lead for m in orgs.memberships_of(session, user_id, chat.org_id)
+    leads = any(m.role == "teacher" and m.is_lead for m in members.memberships_of(session, user_id, chat.org_id)
                 if m.unit_id == chat.unit_id)
     role = "moderator" if leads and chat.kind != "staff" else "member"
     if row is None:
@@ -219,10 +219,10 @@ def chat_members(session: Session, chat_id: int) -> list[tuple[User, str, str]]:
         .where(ChatMember.chat_id == chat_id, ChatMember.left_at.is_(None), User.status == "active")
         .order_by(User.last_name, User.first_name)
     ).all()
-    orgs.preload_memberships(session, {user.id for user, _role in rows}, chat.org_id)
+    members.preload_memberships(session, {user.id for user, _role in rows}, chat.org_id)
     result = []
     for user, chat_role in rows:
-        held = orgs.memberships_of(session, user.id, chat.org_id)
+        held = members.memberships_of(session, user.id, chat.org_id)
         roles = [m.role for m in held if m.unit_id == chat.unit_id] or [m.role for m in held]
         role = next((r for r in ("admin", "teacher", "parent", "student") if r in roles), "parent")
         result.append((user, role, chat_role))

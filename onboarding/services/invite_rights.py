@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from ..models import Invite, Membership, Organisation, Unit, User
 from .errors import DomainError, NotFound, PermissionDenied
-from .orgs import is_admin, list_units, memberships_of
+from .orgs import list_units
+from .members import is_admin, memberships_of
 
 # What people create through the site (admin invites come from the operator).
 CREATABLE_KINDS = ("staff", "student", "parent", "pupil", "guardian", "join")

@@ -18,7 +18,8 @@ from .errors import (
 from .invite_rights import (
     CREATABLE_KINDS, PERSONAL_KINDS, TEACHER_KINDS, check_teacher_may_invite, creator_may_still, may_create, may_manage,
 )
-from .orgs import is_admin, memberships_of, staff_room
+from .orgs import staff_room
+from .members import is_admin, memberships_of
 
 SALT = "invite"
 ADMIN_INVITE_LIFETIME = timedelta(days=14)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Invite, JoinRequest, Membership, Organisation, ParentLink, Unit, User
-from . import audit, chats, invites, orgs, redemption
+from . import audit, chats, invites, members, redemption
 from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import staff_room
 
@@ -74,12 +74,12 @@ def redeem_invite(
     sent at once, wait for each other and the second sees what the first did.
     """
     session.execute(select(User.id).where(User.id == user.id).with_for_update())
-    orgs.forget_memberships(session)
+    members.forget_memberships(session)
     check_redeemable(session, invite, user)
     if invite.kind == "parent" and invite.child_id is None and not child_name:
         raise ChildNameRequired()
     redemption.record_redemption(session, invite, user, now=now)
-    held = orgs.memberships_of(session, user.id, invite.org_id)
+    held = members.memberships_of(session, user.id, invite.org_id)
     created: list[Membership | None] = []
     add = lambda **kw: created.append(_add_membership(session, invite, user, now=now, held=held, **kw))  # noqa: E731
     if invite.kind == "admin":
@@ -175,7 +175,7 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
         raise NotFound()
     check_not_own(staff.user_id, actor_id)
     state = "verified" if verified else "rejected"
-    for membership in orgs.memberships_of(session, staff.user_id, org_id):
+    for membership in members.memberships_of(session, staff.user_id, org_id):
         if membership.role == "teacher" or (membership.role == "admin" and membership.verification is not None):
             membership.verification = state
             membership.verified_at = now
@@ -183,7 +183,7 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
             membership.rejection_reason = None if verified else reason
     session.flush()
     if not verified:  # every chat and list at once
-        orgs.forget_memberships(session)
+        members.forget_memberships(session)
         chats.leave_ineligible_chats(session, user_id=staff.user_id, org_id=org_id, now=now,
                                      reason="teacher_rejected")
     audit.record(session, f"teacher.{state}", now=now, org_id=org_id, actor_id=actor_id, target=staff,
@@ -194,7 +194,7 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
 def teacher_status(session: Session, user_id: int, org_id: int) -> str | None:
     """verified, pending, rejected, or None (not a teacher here): only a
     verified teacher (or an administrator) creates invites and chats."""
-    states = {m.verification for m in orgs.memberships_of(session, user_id, org_id) if m.role == "teacher"}
+    states = {m.verification for m in members.memberships_of(session, user_id, org_id) if m.role == "teacher"}
     for state in ("verified", "pending", "rejected"):
         if state in states:
             return state
@@ -204,7 +204,7 @@ def teacher_status(session: Session, user_id: int, org_id: int) -> str | None:
 # --- Parent links waiting for the unit's teacher ------------------------------
 
 def units_led_by(session: Session, user_id: int, org_id: int) -> list[int]:
-    return [m.unit_id for m in orgs.memberships_of(session, user_id, org_id)
+    return [m.unit_id for m in members.memberships_of(session, user_id, org_id)
             if m.role == "teacher" and m.is_lead and m.verification == "verified"]
 
 
@@ -291,11 +291,11 @@ def _leave_unit_unless_confirmed(session: Session, link: ParentLink, *, now: dat
         ParentLink.status == "confirmed", ParentLink.id != link.id)).first()
     if confirmed is not None:
         return
-    for membership in orgs.memberships_of(session, link.parent_id, link.org_id):
+    for membership in members.memberships_of(session, link.parent_id, link.org_id):
         if membership.role == "parent" and membership.unit_id == link.unit_id:
             membership.left_at = now
     session.flush()
-    orgs.forget_memberships(session)
+    members.forget_memberships(session)
     chats.leave_ineligible_chats(session, user_id=link.parent_id, org_id=link.org_id, now=now,
                                  reason="parent_link_rejected")
 

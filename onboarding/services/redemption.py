@@ -13,7 +13,7 @@ from .invite_rights import creator_may_still
 from .invites import (
     MAX_GUARDIANS, AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_addressee, check_usable,
 )
-from .orgs import memberships_of
+from .members import memberships_of
 
 
 def may_redeem(session: Session, invite: Invite, user: User) -> None:

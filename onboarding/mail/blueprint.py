@@ -1,0 +1,4 @@
+"""The mail blueprint; its routes live in views.py."""
+from flask import Blueprint
+
+bp = Blueprint("mail", __name__, url_prefix="/dev/mail")

@@ -1,0 +1,73 @@
+"""Who holds which roles where: a user's current memberships (kept on the
+session while nothing is written), and whether administrator rights are in
+force."""
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..models import Membership
+
+_MEMBERSHIPS = "memberships_of"
+
+
+def memberships_of(session: Session, user_id: int, org_id: int | None = None) -> list[Membership]:
+    """A user's current memberships, each with its unit.
+
+    A page asks this of the same user several times (may they see it, may they
+    invite, may the invite's creator still): the answer is kept on the session
+    until it next writes, commits or rolls back.
+    """
+    cache = session.info.setdefault(_MEMBERSHIPS, {})
+    if session.new or session.dirty or session.deleted:
+        cache.clear()
+    key = (user_id, org_id)
+    if key not in cache:
+        query = (
+            select(Membership)
+            .where(Membership.user_id == user_id, Membership.left_at.is_(None))
+            .options(joinedload(Membership.unit))
+        )
+        if org_id is not None:
+            query = query.where(Membership.org_id == org_id)
+        cache[key] = list(session.scalars(query.order_by(Membership.id)))
+    return list(cache[key])
+
+
+def holds_admin_rights(membership: Membership) -> bool:
+    """An administrator membership is in force when its holder is vouched for:
+    the operator's administrator (no verification of their own), or someone a
+    staff link made administrator once their teacher status is verified."""
+    return membership.role == "admin" and membership.verification in (None, "verified")
+
+
+def is_admin(memberships: list[Membership]) -> bool:
+    return any(holds_admin_rights(m) for m in memberships)
+
+
+def preload_memberships(session: Session, user_ids: set[int], org_id: int) -> None:
+    """Load several users' memberships in the organisation in one query, for
+    the `memberships_of` calls that follow (a list of invites by many creators)."""
+    cache = session.info.setdefault(_MEMBERSHIPS, {})
+    wanted = {user_id for user_id in user_ids if (user_id, org_id) not in cache}
+    if not wanted or session.new or session.dirty or session.deleted:
+        return
+    found: dict[int, list[Membership]] = {user_id: [] for user_id in wanted}
+    query = (
+        select(Membership)
+        .where(Membership.user_id.in_(wanted), Membership.org_id == org_id, Membership.left_at.is_(None))
+        .options(joinedload(Membership.unit))
+        .order_by(Membership.id)
+    )
+    for membership in session.scalars(query):
+        found[membership.user_id].append(membership)
+    for user_id, memberships in found.items():
+        cache[(user_id, org_id)] = memberships
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def forget_memberships(session: Session, *_args) -> None:
+    """Ask the database again next time (after a write, or after taking a lock)."""
+    session.info.pop(_MEMBERSHIPS, None)
