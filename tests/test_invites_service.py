@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from onboarding.models import AuditEvent, ParentLink
-from onboarding.services import invite_rights, invites, members, orgs, redemption
+from onboarding.services import invite_lists, invite_rights, invites, members, orgs, redemption
 from onboarding.services.errors import InviteExpired, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied
 from onboarding.services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
@@ -161,7 +161,7 @@ def test_statuses(session, school):
     invite.uses = 1
     with pytest.raises(InviteUsedUp):
         invites.check_usable(session, invite, NOW)
-    invites.revoke_invite(session, invite, actor=school["admin"], now=NOW)
+    invite_lists.revoke_invite(session, invite, actor=school["admin"], now=NOW)
     with pytest.raises(InviteRevoked):
         invites.check_usable(session, invite, NOW)
     assert invites.invite_status(invite, NOW) == "revoked"
@@ -199,11 +199,11 @@ def test_revoke_unclaimed_and_regenerate(session, school):
     used, _ = create(session, school, "guardian", pupil_name="Петров Иван")
     used.uses = 1
     other_unit, _ = create(session, school, "student", unit="9В", creator="admin")
-    revoked = invites.revoke_unclaimed(session, live.unit, actor=school["teacher"], now=NOW)
+    revoked = invite_lists.revoke_unclaimed(session, live.unit, actor=school["teacher"], now=NOW)
     assert revoked == [live] and live.revoked_by_id == school["teacher"].id
     assert used.revoked_at is None and other_unit.revoked_at is None
 
-    new, nonce = invites.regenerate_invite(session, other_unit, actor=school["admin"], now=NOW + timedelta(days=1))
+    new, nonce = invite_lists.regenerate_invite(session, other_unit, actor=school["admin"], now=NOW + timedelta(days=1))
     assert other_unit.revoked_at is not None
     assert (new.kind, new.unit_id, new.max_uses, new.expires_at) == ("student", other_unit.unit_id, 40, other_unit.expires_at)
     assert new.id != other_unit.id and nonce
@@ -214,7 +214,7 @@ def test_revoke_unclaimed_and_regenerate(session, school):
 def test_teacher_cannot_manage_another_units_invites(session, school):
     invite, _ = create(session, school, "student", unit="9В", creator="admin")
     with pytest.raises(PermissionDenied):
-        invites.revoke_invite(session, invite, actor=school["teacher"], now=NOW)
+        invite_lists.revoke_invite(session, invite, actor=school["teacher"], now=NOW)
     assert invite.revoked_at is None
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..db import get_session
 from ..mail.sender import commit
 from ..models import Invite, Organisation, Unit
-from ..services import invite_rights, invites, members
+from ..services import invite_lists, invite_rights, invites, members
 from ..services.errors import InviteRevoked, NotFound, PermissionDenied
 from ..services.invites import TooManyGuardians
 from ..web import member_org, now
@@ -27,7 +27,7 @@ LIST_NAMES = 5
 
 def _rows(org: Organisation, found: list[Invite]) -> list[dict]:
     db = get_session()
-    recent = invites.latest_redemptions(db, [invite.id for invite in found], per_invite=LIST_NAMES)
+    recent = invite_lists.latest_redemptions(db, [invite.id for invite in found], per_invite=LIST_NAMES)
     moment = now()
     members.preload_memberships(db, {invite.created_by_id for invite in found if invite.created_by_id}, org.id)
     creator_ok: dict[tuple, bool] = {}
@@ -57,7 +57,7 @@ def org_list(org_id: int):
     except PermissionDenied as error:
         reason = denial_text(error, org)
     try:
-        rows = _rows(org, invites.visible_invites(db, me(), org))
+        rows = _rows(org, invite_lists.visible_invites(db, me(), org))
     except PermissionDenied as error:
         return cannot_create(org, error)
     return render_template("invites/list.html", org=org, unit=None, rows=rows, reason=reason,
@@ -79,7 +79,7 @@ def unit_list(org_id: int, unit_id: int):
     except PermissionDenied as error:
         reason = denial_text(error, org)
     try:
-        rows = _rows(org, invites.visible_invites(db, me(), org, unit))
+        rows = _rows(org, invite_lists.visible_invites(db, me(), org, unit))
     except PermissionDenied as error:
         return cannot_create(org, error)
     return render_template("invites/list.html", org=org, unit=unit, rows=rows, reason=reason, units=[],
@@ -122,7 +122,7 @@ def revoke(org_id: int, invite_id: int):
     if question is not None:
         return question
     db = get_session()
-    invites.revoke_invite(db, invite, actor=me(), now=now())
+    invite_lists.revoke_invite(db, invite, actor=me(), now=now())
     commit(db)
     flash(_("The link has been revoked."), "success")
     return redirect(_back(org, invite))
@@ -139,7 +139,7 @@ def regenerate(org_id: int, invite_id: int):
         return question
     db = get_session()
     try:
-        new, nonce = invites.regenerate_invite(db, invite, actor=me(), now=now())
+        new, nonce = invite_lists.regenerate_invite(db, invite, actor=me(), now=now())
     except (TooManyGuardians, PermissionDenied, InviteRevoked) as error:
         db.rollback()
         flash(_regenerate_refusal(error), "error")
@@ -161,13 +161,13 @@ def revoke_unclaimed(org_id: int, unit_id: int):
         invite_rights.may_create(db, me(), org, kind, unit)
     except (NotFound, PermissionDenied):
         abort(403)
-    count = len(invites.unclaimed_invites(db, unit, now()))
+    count = len(invite_lists.unclaimed_invites(db, unit, now()))
     question = _ask_first(org, _("Revoke every link of «%(unit)s» that still works (%(count)d)? Those who have "
                                  "already joined stay.", unit=unit.name, count=count),
                           _("Revoke all"), _back(org, unit=unit))
     if question is not None:
         return question
-    revoked = invites.revoke_unclaimed(db, unit, actor=me(), now=now())
+    revoked = invite_lists.revoke_unclaimed(db, unit, actor=me(), now=now())
     commit(db)
     flash(_("Links revoked: %(count)d.", count=len(revoked)), "success")
     return redirect(_back(org, unit=unit))

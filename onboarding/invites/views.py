@@ -15,7 +15,7 @@ from ..errors import render_error
 from ..mail.sender import commit
 from ..models import Organisation, Unit
 from ..security import external_url, signing_keys
-from ..services import invite_rights, invites, letters, redemption
+from ..services import invite_lists, invite_rights, invites, letters, redemption
 from ..services.errors import NotFound, PermissionDenied
 from ..services.invites import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
@@ -130,7 +130,7 @@ def share(org_id: int, invite_id: int):
     link = kept_link(invite)
     return render_template(
         "invites/share.html", org=org, invite=invite, link=link, status=invites.invite_status(invite, now()),
-        redemptions=invites.redemptions_of(get_session(), [invite.id])[invite.id],
+        redemptions=invite_lists.redemptions_of(get_session(), [invite.id])[invite.id],
         qr=qr_svg(link, _("QR code of the invitation link")) if link else None,
         confirm_form=ConfirmForm(), kind_label=kind_label(invite.kind, org),
     )

@@ -1,25 +1,20 @@
-"""Invites: who may create them, creating, revoking and regenerating them,
-reading a link, checking it still works, and redeeming it atomically."""
+"""Invites: creating (one `new_invite` for every path), revoking and
+regenerating them, reading a link and checking it still works. Who may is
+in invite_rights, lists in invite_lists, redeeming in redemption."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Sequence
+from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import Chat, Invite, InviteRedemption, Membership, Organisation, ParentLink, Unit, User
+from ..models import Chat, Invite, Membership, Organisation, ParentLink, Unit, User
 from . import audit, tokens
-from .errors import (
-    DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied,
-    TokenInvalid,
-)
-from .invite_rights import (
-    CREATABLE_KINDS, PERSONAL_KINDS, TEACHER_KINDS, check_teacher_may_invite, creator_may_still, may_create, may_manage,
-)
+from .errors import DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, TokenInvalid
+from .invite_rights import PERSONAL_KINDS, creator_may_still, may_create
 from .orgs import staff_room
-from .members import is_admin, memberships_of
 
 SALT = "invite"
 ADMIN_INVITE_LIFETIME = timedelta(days=14)
@@ -156,6 +151,30 @@ def offered_chats(session: Session, invite: Invite) -> list[Chat]:
     return chats
 
 
+def new_invite(
+    session: Session, *, org_id: int, unit_id: int, kind: str, now: datetime, expires_at: datetime, max_uses: int,
+    created_by_id: int | None = None, derive_nonce: Callable[[int], str] | None = None, **fields,
+) -> tuple[Invite, str]:
+    """The one way an invite row is made: its role from its kind, a fresh
+    nonce (or one derived from its id, for a link that can be given again
+    without storing it), the chats it offers, and the audit entry. The
+    callers check who may make it and its parameters."""
+    invite = Invite(org_id=org_id, unit_id=unit_id, kind=kind, role=ROLE_OF_KIND[kind], nonce_hash="-" * 64,
+                    created_by_id=created_by_id, created_at=now, expires_at=expires_at, max_uses=max_uses, **fields)
+    session.add(invite)
+    session.flush()
+    nonce = derive_nonce(invite.id) if derive_nonce else tokens.new_nonce()
+    invite.nonce_hash = tokens.hash_nonce(nonce)
+    invite.chats = offered_chats(session, invite)
+    session.flush()
+    audit.record(
+        session, "invite.created", now=now, org_id=org_id, actor_id=created_by_id, target=invite, kind=kind,
+        unit_id=unit_id, max_uses=max_uses, expires_at=expires_at.isoformat(), pupil_name=invite.pupil_name,
+        grants_admin=invite.grants_admin, lead_unit_id=invite.lead_unit_id, email=invite.invitee_email,
+    )
+    return invite, nonce
+
+
 def create_invite(
     session: Session,
     *,
@@ -201,23 +220,12 @@ def create_invite(
         raise NotFound()
     if kind == "guardian":
         _check_guardian_room(session, unit, pupil_name, child, now)
-    nonce = tokens.new_nonce()
-    invite = Invite(
-        org_id=org.id, unit_id=unit.id, kind=kind, role=ROLE_OF_KIND[kind], nonce_hash=tokens.hash_nonce(nonce),
-        created_by_id=creator.id, created_at=now, expires_at=expires_at, max_uses=max_uses,
-        pupil_name=pupil_name or (child.full_name if child else None), child_id=child.id if child else None,
-        grants_admin=grants_admin, lead_unit_id=lead_unit.id if lead_unit else None, invitee_email=invitee_email,
+    return new_invite(
+        session, org_id=org.id, unit_id=unit.id, kind=kind, now=now, expires_at=expires_at, max_uses=max_uses,
+        created_by_id=creator.id, pupil_name=pupil_name or (child.full_name if child else None),
+        child_id=child.id if child else None, grants_admin=grants_admin,
+        lead_unit_id=lead_unit.id if lead_unit else None, invitee_email=invitee_email,
     )
-    session.add(invite)
-    session.flush()
-    invite.chats = offered_chats(session, invite)
-    session.flush()
-    audit.record(
-        session, "invite.created", now=now, org_id=org.id, actor_id=creator.id, target=invite, kind=kind,
-        unit_id=unit.id, max_uses=max_uses, expires_at=expires_at.isoformat(), pupil_name=invite.pupil_name,
-        grants_admin=grants_admin, lead_unit_id=invite.lead_unit_id,
-    )
-    return invite, nonce
 
 
 def _is_pupil_of(session: Session, child: User, unit: Unit) -> bool:
@@ -251,84 +259,8 @@ def create_admin_invite(
     session: Session, org: Organisation, *, name: str, email: str, now: datetime
 ) -> tuple[Invite, str]:
     """The platform operator's single-use link for the organisation's administrator."""
-    nonce = tokens.new_nonce()
-    invite = Invite(
-        org_id=org.id,
-        unit_id=staff_room(session, org.id).id,
-        kind="admin",
-        role="admin",
-        nonce_hash=tokens.hash_nonce(nonce),
-        created_at=now,
-        expires_at=now + ADMIN_INVITE_LIFETIME,
-        max_uses=1,
-        invitee_name=name,
-        invitee_email=email,
-    )
-    session.add(invite)
-    session.flush()
-    audit.record(session, "invite.created", now=now, org_id=org.id, target=invite, kind="admin", email=email)
-    return invite, nonce
-
-
-# --- Revoking ---------------------------------------------------------------
-
-
-def revoke_invite(session: Session, invite: Invite, *, actor: User, now: datetime) -> bool:
-    """Revoke the invite (False if it already was); checks the actor's right."""
-    may_manage(session, actor, invite)
-    if invite.revoked_at is not None:
-        return False
-    invite.revoked_at = now
-    invite.revoked_by_id = actor.id
-    session.flush()
-    audit.record(session, "invite.revoked", now=now, org_id=invite.org_id, actor_id=actor.id, target=invite,
-                 kind=invite.kind, unit_id=invite.unit_id, uses=invite.uses)
-    return True
-
-
-def unclaimed_invites(session: Session, unit: Unit, now: datetime) -> list[Invite]:
-    """The unit's invites that still work: not revoked, not expired, uses left."""
-    return list(session.scalars(select(Invite).where(
-        Invite.unit_id == unit.id, Invite.revoked_at.is_(None), Invite.expires_at > now,
-        Invite.uses < Invite.max_uses,
-    ).order_by(Invite.id)))
-
-
-def revoke_unclaimed(session: Session, unit: Unit, *, actor: User, now: datetime) -> list[Invite]:
-    """Revoke every working invite of the unit that the actor may manage."""
-    revoked = []
-    for invite in unclaimed_invites(session, unit, now):
-        try:
-            may_manage(session, actor, invite)
-        except (PermissionDenied, NotFound):
-            continue
-        if revoke_invite(session, invite, actor=actor, now=now):
-            revoked.append(invite)
-    return revoked
-
-
-def regenerate_invite(session: Session, invite: Invite, *, actor: User, now: datetime) -> tuple[Invite, str]:
-    """Revoke the invite and create the same again (a fresh link)."""
-    may_manage(session, actor, invite)
-    if invite.kind not in CREATABLE_KINDS:
-        raise PermissionDenied("kind")  # the operator's administrator link
-    if invite.revoked_at is not None:
-        raise InviteRevoked()  # a stale form must not bring a revoked link back
-    expires_at = invite.expires_at
-    if expires_at <= now + timedelta(hours=1):
-        expires_at = now + max(invite.expires_at - invite.created_at, timedelta(days=1))
-    revoke_invite(session, invite, actor=actor, now=now)
-    child = session.get(User, invite.child_id) if invite.child_id else None
-    lead_unit = session.get(Unit, invite.lead_unit_id) if invite.lead_unit_id else None
-    new, nonce = create_invite(
-        session, org=invite.organisation, unit=invite.unit, kind=invite.kind, creator=actor,
-        expires_at=min(expires_at, now + MAX_LIFETIME), max_uses=invite.max_uses, now=now,
-        pupil_name=invite.pupil_name, child=child, grants_admin=invite.grants_admin, lead_unit=lead_unit,
-        invitee_email=invite.invitee_email,
-    )
-    audit.record(session, "invite.regenerated", now=now, org_id=invite.org_id, actor_id=actor.id, target=new,
-                 replaces=invite.id)
-    return new, nonce
+    return new_invite(session, org_id=org.id, unit_id=staff_room(session, org.id).id, kind="admin", now=now,
+                      expires_at=now + ADMIN_INVITE_LIFETIME, max_uses=1, invitee_name=name, invitee_email=email)
 
 
 # --- Links ------------------------------------------------------------------
@@ -368,68 +300,3 @@ def check_usable(session: Session, invite: Invite, now: datetime) -> None:
         raise InviteUsedUp()
     if not creator_may_still(session, invite):
         raise InviteCreatorLeft()
-
-
-# --- Reading ----------------------------------------------------------------
-
-
-def visible_invites(session: Session, user: User, org: Organisation, unit: Unit | None = None) -> list[Invite]:
-    """The invites `user` may see and manage, newest first; PermissionDenied
-    for a teacher who may not invite (yet)."""
-    query = (
-        select(Invite)
-        .where(Invite.org_id == org.id)
-        .options(joinedload(Invite.created_by), joinedload(Invite.unit))
-        .order_by(Invite.created_at.desc(), Invite.id.desc())
-    )
-    if unit is not None:
-        query = query.where(Invite.unit_id == unit.id)
-    memberships = memberships_of(session, user.id, org.id)
-    if not is_admin(memberships):
-        check_teacher_may_invite(memberships)  # lists name who joined: not for a pending or rejected teacher
-        taught = {m.unit_id for m in memberships if m.role == "teacher"}
-        query = query.where(Invite.kind.in_(sorted(TEACHER_KINDS)), Invite.unit_id.in_(sorted(taught)))
-    return list(session.scalars(query.limit(500)))
-
-
-def redemptions_of(session: Session, invite_ids: list[int]) -> dict[int, list[InviteRedemption]]:
-    """Who redeemed each invite, and when (oldest first), with their accounts."""
-    found: dict[int, list[InviteRedemption]] = {invite_id: [] for invite_id in invite_ids}
-    if invite_ids:
-        for redemption in session.scalars(
-            select(InviteRedemption)
-            .where(InviteRedemption.invite_id.in_(invite_ids))
-            .options(joinedload(InviteRedemption.user))
-            .order_by(InviteRedemption.redeemed_at, InviteRedemption.id)
-        ):
-            found[redemption.invite_id].append(redemption)
-    return found
-
-
-def latest_redemptions(session: Session, invite_ids: list[int], per_invite: int) -> dict[int, list[InviteRedemption]]:
-    """The last few who redeemed each invite (newest first), in one query
-    whatever the number of redemptions; `invite.uses` tells how many in all."""
-    found: dict[int, list[InviteRedemption]] = {invite_id: [] for invite_id in invite_ids}
-    if not invite_ids:
-        return found
-    ranked = (
-        select(
-            InviteRedemption.id,
-            func.row_number()
-            .over(partition_by=InviteRedemption.invite_id,
-                  order_by=(InviteRedemption.redeemed_at.desc(), InviteRedemption.id.desc()))
-            .label("position"),
-        )
-        .where(InviteRedemption.invite_id.in_(invite_ids))
-        .subquery()
-    )
-    query = (
-        select(InviteRedemption)
-        .join(ranked, ranked.c.id == InviteRedemption.id)
-        .where(ranked.c.position <= per_invite)
-        .options(joinedload(InviteRedemption.user))
-        .order_by(InviteRedemption.invite_id, ranked.c.position)
-    )
-    for redemption in session.scalars(query):
-        found[redemption.invite_id].append(redemption)
-    return found

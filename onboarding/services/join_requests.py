@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Invite, JoinRequest, Unit, User
-from . import audit, invites, tokens
+from . import audit, invites
 from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import staff_room
 
@@ -109,18 +109,12 @@ def approve_join_request(
         if request.unit_id is None:
             raise UnitRequired()
         unit_id, kind = request.unit_id, "pupil"
-    nonce = tokens.new_nonce()
     name = " ".join(p for p in (request.last_name, request.first_name, request.patronymic) if p)
-    invite = Invite(
-        org_id=org_id, unit_id=unit_id, kind=kind, role=invites.ROLE_OF_KIND[kind],
-        nonce_hash=tokens.hash_nonce(nonce), created_by_id=actor_id, created_at=now,
-        expires_at=now + APPROVED_INVITE_LIFETIME, max_uses=1,
-        invitee_name=name, invitee_email=request.email, pupil_name=name if kind == "pupil" else None,
-        lead_unit_id=lead_unit.id if lead_unit else None,
+    invite, nonce = invites.new_invite(
+        session, org_id=org_id, unit_id=unit_id, kind=kind, now=now, expires_at=now + APPROVED_INVITE_LIFETIME,
+        max_uses=1, created_by_id=actor_id, invitee_name=name, invitee_email=request.email,
+        pupil_name=name if kind == "pupil" else None, lead_unit_id=lead_unit.id if lead_unit else None,
     )
-    session.add(invite)
-    session.flush()
-    invite.chats = invites.offered_chats(session, invite)
     request.status = "approved"
     request.decided_at = now
     request.decided_by_id = actor_id

@@ -278,15 +278,6 @@ def class_parent_invite(session: Session, unit: Unit, *, pepper: str, now: datet
         nonce = _derived_nonce(pepper, invite.id)
         if tokens.nonce_matches(nonce, invite.nonce_hash):
             return invite, nonce
-    invite = Invite(org_id=unit.org_id, unit_id=unit.id, kind="parent", role="parent", nonce_hash="-" * 64,
-                    created_at=now, expires_at=now + CLASS_PARENT_INVITE_LIFETIME,
-                    max_uses=CLASS_PARENT_INVITE_USES)
-    session.add(invite)
-    session.flush()
-    nonce = _derived_nonce(pepper, invite.id)
-    invite.nonce_hash = tokens.hash_nonce(nonce)
-    invite.chats = invites.offered_chats(session, invite)
-    session.flush()
-    audit.record(session, "invite.created", now=now, org_id=unit.org_id, target=invite, kind="parent",
-                 purpose="parent_letter")
-    return invite, nonce
+    return invites.new_invite(session, org_id=unit.org_id, unit_id=unit.id, kind="parent", now=now,
+                              expires_at=now + CLASS_PARENT_INVITE_LIFETIME, max_uses=CLASS_PARENT_INVITE_USES,
+                              derive_nonce=lambda invite_id: _derived_nonce(pepper, invite_id))
