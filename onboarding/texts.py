@@ -6,6 +6,8 @@ import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from .services.org_policy import QUIET_FROM, QUIET_UNTIL
+
 PERSONAL_DATA_VERSION = "2026-11-01"
 CHAT_RULES_VERSION = "2026-11-01"
 
@@ -54,7 +56,7 @@ CHAT_RULES = """\
 нецензурные слова и оскорбления, разжигать вражду, обсуждать личные вопросы в \
 общем чате.
 
-В чате родителей сообщения не пишут до 07:00 и после 21:00 по местному времени \
+В чате родителей сообщения не пишут до {quiet_until} и после {quiet_from} по местному времени \
 ({timezone}).
 
 Каждый чат ведёт педагог-модератор. Он напоминает о правилах и удаляет \
@@ -92,5 +94,5 @@ def utc_offset(timezone: str) -> str:
 def chat_rules_text(org_kind: str, timezone: str) -> str:
     return CHAT_RULES.format(
         org_genitive={"school": "школы", "kindergarten": "детского сада"}.get(org_kind, "организации"),
-        timezone=utc_offset(timezone),
+        timezone=utc_offset(timezone), quiet_until=f"{QUIET_UNTIL:%H:%M}", quiet_from=f"{QUIET_FROM:%H:%M}",
     )

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from flask_babel import LazyString, lazy_gettext as _l
 
+from .services.org_policy import learners_join
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -41,7 +43,7 @@ VOCABULARY = {
         lead=_l("homeroom teacher"),
         student=_l("pupil"),
         students=_l("pupils"),
-        learners_join=True,
+        learners_join=learners_join("school"),
         units_have_grades=True,
     ),
     "kindergarten": Vocabulary(
@@ -56,7 +58,7 @@ VOCABULARY = {
         lead=_l("group teacher"),
         student=_l("child"),
         students=_l("children"),
-        learners_join=False,
+        learners_join=learners_join("kindergarten"),
         units_have_grades=False,
     ),
     "college": Vocabulary(
@@ -71,7 +73,7 @@ VOCABULARY = {
         lead=_l("curator"),
         student=_l("student"),
         students=_l("students"),
-        learners_join=True,
+        learners_join=learners_join("college"),
         units_have_grades=False,
     ),
 }

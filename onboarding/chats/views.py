@@ -19,6 +19,7 @@ from ..models import Chat, Organisation
 from ..security import external_url, safe_next
 from ..services import chats, consent, memberships
 from ..services.members import memberships_of
+from ..services.org_policy import QUIET_FROM, QUIET_UNTIL
 from ..services.errors import NotFound
 from ..web import client_ip, member_org, now, user_agent
 from .forms import ActionForm, RulesForm
@@ -49,7 +50,7 @@ def quiet_hours(org: Organisation, at: datetime) -> dict:
     offset = local.utcoffset()
     hours = int(offset.total_seconds() // 3600) if offset else 0
     minutes = int(abs(offset.total_seconds()) % 3600 // 60) if offset else 0
-    return {"start": "21:00", "end": "07:00", "now": local.strftime("%H:%M"),
+    return {"start": f"{QUIET_FROM:%H:%M}", "end": f"{QUIET_UNTIL:%H:%M}", "now": local.strftime("%H:%M"),
             "utc": f"UTC{'+' if hours >= 0 else '−'}{abs(hours):02d}:{minutes:02d}"}
 
 

@@ -11,7 +11,7 @@ from ..mail.sender import commit
 from ..models import Invite, Organisation, Unit
 from ..services import invite_lists, invite_rights, invites, members
 from ..services.errors import InviteRevoked, NotFound, PermissionDenied
-from ..services.invites import TooManyGuardians
+from ..services.parents import MAX_GUARDIANS, TooManyGuardians
 from ..web import member_org, now
 from .forms import ConfirmForm
 from .texts import denial_text, kind_label
@@ -106,7 +106,7 @@ def _ask_first(org: Organisation, question: str, button: str, back: str, danger:
 def _regenerate_refusal(error: Exception) -> str:
     if isinstance(error, TooManyGuardians):
         return _("This pupil already has %(max)d working parent links. Revoke an unused one first.",
-                 max=invites.MAX_GUARDIANS)
+                 max=MAX_GUARDIANS)
     if isinstance(error, InviteRevoked):
         return _("This link has already been revoked. Make a new one on the «New link» page.")
     return _("The administrator's link is issued by the platform operator; it can't be made again here.")

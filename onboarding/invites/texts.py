@@ -6,7 +6,8 @@ from flask_babel import gettext as _
 from ..fields import masked_email
 from ..models import Invite, Organisation
 from ..services.errors import PermissionDenied
-from ..services.invites import MAX_GUARDIANS, AlreadyMember, InviteNotForAccount
+from ..services.invites import AlreadyMember, InviteNotForAccount
+from ..services.parents import MAX_GUARDIANS
 from ..vocabulary import words
 
 

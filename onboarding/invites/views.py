@@ -18,8 +18,9 @@ from ..security import external_url, signing_keys
 from ..services import invite_lists, invite_rights, invites, letters, redemption
 from ..services.errors import NotFound, PermissionDenied
 from ..services.invites import (
-    AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
+    AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid,
 )
+from ..services.parents import MAX_GUARDIANS, TooManyGuardians
 from ..vocabulary import words
 from ..web import member_org, now
 from .forms import ConfirmForm, InviteForm, LettersForm
@@ -112,7 +113,7 @@ def create(org_id: int):
             except TooManyGuardians:
                 form.pupil_name.errors.append(
                     _("This pupil already has %(max)d working parent links. Revoke an unused one first.",
-                      max=invites.MAX_GUARDIANS))
+                      max=MAX_GUARDIANS))
             else:
                 commit(db)
                 keep_link(invite, nonce)
@@ -173,7 +174,7 @@ def letters_page(org_id: int, unit_id: int):
         except TooManyGuardians as error:
             db.rollback()
             form.names.errors.append(_("%(name)s already has %(max)d working parent links. Revoke unused ones first.",
-                                       name=error.pupil_name, max=invites.MAX_GUARDIANS))
+                                       name=error.pupil_name, max=MAX_GUARDIANS))
         else:
             commit(db)
             keys = signing_keys()

@@ -26,6 +26,7 @@ from ..services.errors import (
     CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong, EmailTaken, LoginTaken,
 )
 from ..services.memberships import ChildNameRequired
+from ..services.org_policy import learners_join
 from ..web import client_ip, hasher, now, pepper, user_agent
 from .forms import (
     AdultForm, CodeForm, ContinueForm, ParentForm, PersonalDataConsentForm, ResendForm, StudentOwnForm,
@@ -117,7 +118,7 @@ def form(token: str):
 
 def _student_start(invite: Invite, token: str):
     org = invite.organisation
-    if org.kind == "kindergarten":
+    if not learners_join(org.kind):
         abort(404)
     form = StudentStartForm()
     if not form.is_submitted() and invite.pupil_name:

@@ -16,6 +16,7 @@ from ..mail.sender import commit
 from ..models import Organisation
 from ..security import external_url, signing_keys
 from ..services import accounts, invites, join_requests, members, memberships, orgs, outbox
+from ..services.parents import MAX_GUARDIANS, TooManyGuardians
 from ..services.errors import NotFound, PermissionDenied
 from ..vocabulary import words
 from ..web import admin_required, member_org, now
@@ -208,8 +209,8 @@ def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision
     except invites.AlreadyMember:
         flash(_("This parent is already linked to this pupil."), "error")
         return redirect(url_for("review.parents", org_id=org.id))
-    except invites.TooManyGuardians:
-        flash(_("This pupil already has four linked parents."), "error")
+    except TooManyGuardians:
+        flash(_("This pupil already has %(max)d parents linked", max=MAX_GUARDIANS), "error")
         return redirect(url_for("review.parents", org_id=org.id))
     commit(db)
     flash(_("Confirmed.") if decision == "confirm" else _("Rejected."), "success")

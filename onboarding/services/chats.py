@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Chat, ChatMember, InviteRedemption, Organisation, ParentLink, Unit, User, invite_chat
 from . import audit, members
+from .org_policy import policy, standard_chat_kinds
 from .errors import DomainError, NotFound
 
 # Chat titles are stored in Russian, as members see them.
@@ -19,35 +20,19 @@ STANDARD_TITLES = {
     "teachers": "{staff} {unit_genitive} {name}",
 }
 _GENITIVE = {"class": "класса", "group": "группы"}
-_STAFF = {"school": "Учителя", "kindergarten": "Сотрудники", "college": "Преподаватели"}
-
-
-def standard_chat_kinds(org: Organisation, unit: Unit) -> list[str]:
-    if unit.kind == "staff_room":
-        return ["staff"]
-    kinds = ["class"] if org.kind != "kindergarten" else []
-    return kinds + ["parents", "teachers"]
 
 
 def create_standard_chats(session: Session, org: Organisation, unit: Unit, *, now: datetime) -> list[Chat]:
     chats = []
-    for kind in standard_chat_kinds(org, unit):
+    for kind in standard_chat_kinds(org.kind, unit.kind):
         title = STANDARD_TITLES[kind].format(
-            unit_genitive=_GENITIVE.get(unit.kind, ""), name=unit.name, staff=_STAFF[org.kind]
+            unit_genitive=_GENITIVE.get(unit.kind, ""), name=unit.name, staff=policy(org.kind).staff_title
         )
         chat = Chat(org_id=org.id, unit_id=unit.id, kind=kind, title=title, created_at=now)
         session.add(chat)
         chats.append(chat)
     session.flush()
     return chats
-
-
-def unit_chats(session: Session, unit: Unit) -> list[Chat]:
-    return list(
-        session.scalars(
-            select(Chat).where(Chat.unit_id == unit.id, Chat.archived_at.is_(None)).order_by(Chat.id)
-        )
-    )
 
 
 # --- Who may join which chat, joining and leaving ---------------------------------

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..models import Invite, Membership, Organisation, Unit, User
 from .errors import DomainError, NotFound, PermissionDenied
 from .orgs import list_units
+from .org_policy import learners_join
 from .members import is_admin, memberships_of
 
 # What people create through the site (admin invites come from the operator).
@@ -39,7 +40,7 @@ def may_create(session: Session, user: User, org: Organisation, kind: str, unit:
         raise NotFound()
     if kind not in CREATABLE_KINDS:
         raise PermissionDenied("kind")
-    if kind in LEARNER_KINDS and org.kind == "kindergarten":
+    if kind in LEARNER_KINDS and not learners_join(org.kind):
         raise PermissionDenied("no_learners")
     if (kind in STAFF_ROOM_KINDS) != (unit.kind == "staff_room"):
         raise PermissionDenied("wrong_unit")
@@ -73,7 +74,7 @@ def creation_choices(session: Session, user: User, org: Organisation) -> tuple[l
         raise NotFound()
     units = list_units(session, org.id)
     if is_admin(memberships):
-        kinds = [k for k in CREATABLE_KINDS if not (k in LEARNER_KINDS and org.kind == "kindergarten")]
+        kinds = [k for k in CREATABLE_KINDS if k not in LEARNER_KINDS or learners_join(org.kind)]
         return kinds, units
     check_teacher_may_invite(memberships)
     taught = {m.unit_id for m in memberships if m.role == "teacher"}
@@ -81,7 +82,7 @@ def creation_choices(session: Session, user: User, org: Organisation) -> tuple[l
     if not units:
         raise PermissionDenied("not_your_unit")
     kinds = [k for k in CREATABLE_KINDS if k in TEACHER_KINDS
-             and not (k in LEARNER_KINDS and org.kind == "kindergarten")]
+             and (k not in LEARNER_KINDS or learners_join(org.kind))]
     return kinds, units
 
 

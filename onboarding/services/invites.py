@@ -7,14 +7,15 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import Chat, Invite, Membership, Organisation, ParentLink, Unit, User
+from ..models import Chat, Invite, Membership, Organisation, Unit, User
 from . import audit, tokens
 from .errors import DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, TokenInvalid
 from .invite_rights import PERSONAL_KINDS, creator_may_still, may_create
 from .orgs import staff_room
+from .parents import MAX_GUARDIANS, TooManyGuardians, has_room_for_guardian
 
 SALT = "invite"
 ADMIN_INVITE_LIFETIME = timedelta(days=14)
@@ -34,7 +35,6 @@ DEFAULT_PRESET = "7d"
 DEFAULT_MAX_USES = 40
 MAX_USES_LIMIT = 1000
 MAX_LIFETIME = timedelta(days=366)
-MAX_GUARDIANS = 4
 
 
 class InviteCreatorLeft(InviteRevoked):
@@ -47,14 +47,6 @@ class InviteParameterInvalid(DomainError):
     def __init__(self, field: str):
         super().__init__(field)
         self.field = field
-
-
-class TooManyGuardians(DomainError):
-    """A pupil may have at most MAX_GUARDIANS parents, each with a link of their own."""
-
-    def __init__(self, pupil_name: str = ""):
-        super().__init__(pupil_name)
-        self.pupil_name = pupil_name
 
 
 class InviteNotForAccount(DomainError):
@@ -243,15 +235,14 @@ def _check_guardian_room(session: Session, unit: Unit, pupil_name: str | None, c
         Invite.uses < Invite.max_uses, Invite.expires_at > now,
     )
     if child is not None:
-        query = query.where(Invite.child_id == child.id)
-        linked = session.scalar(select(func.count()).select_from(ParentLink).where(
-            ParentLink.child_id == child.id, ParentLink.status != "rejected"))
+        live = list(session.scalars(query.where(Invite.child_id == child.id)))
+        room = has_room_for_guardian(session, child.id, waiting_links=len(live))
     else:
-        query = query.where(Invite.child_id.is_(None))
-        linked = 0
-    key = (pupil_name or "").casefold()
-    live = [i for i in session.scalars(query) if child is not None or (i.pupil_name or "").casefold() == key]
-    if len(live) + (linked or 0) >= MAX_GUARDIANS:
+        key = (pupil_name or "").casefold()
+        live = [i for i in session.scalars(query.where(Invite.child_id.is_(None)))
+                if (i.pupil_name or "").casefold() == key]
+        room = len(live) < MAX_GUARDIANS
+    if not room:
         raise TooManyGuardians(pupil_name or (child.full_name if child else ""))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ..models import Invite, JoinRequest, Unit, User
 from . import audit, invites
 from .errors import DomainError, NotFound, PermissionDenied
+from .org_policy import learners_join
 from .orgs import staff_room
 
 APPROVED_INVITE_LIFETIME = timedelta(days=14)
@@ -44,7 +45,7 @@ def submit_join_request(
     invites.check_usable(session, invite, now)
     if invite.kind != "join" or role not in ("teacher", "student"):
         raise NotFound()
-    if role == "student" and invite.organisation.kind == "kindergarten":
+    if role == "student" and not learners_join(invite.organisation.kind):
         raise NotFound()
     unit = session.get(Unit, unit_id) if unit_id else None
     if unit is not None and (unit.org_id != invite.org_id or unit.kind == "staff_room" or unit.archived_at):

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, joinedload
 from ..models import Invite, JoinRequest, Membership, Organisation, ParentLink, Unit, User
 from . import audit, chats, invites, members, redemption
 from .errors import DomainError, NotFound, PermissionDenied
+from .org_policy import learners_join
 from .orgs import staff_room
+from .parents import TooManyGuardians, has_room_for_guardian
 
 REDEEMABLE_KINDS = ("admin", "staff", "student", "pupil", "parent", "guardian")
 
@@ -30,14 +32,6 @@ def _has(memberships: list[Membership], role: str, unit_id: int | None = None, i
     return any(
         m.role == role and (unit_id is None or m.unit_id == unit_id) and (is_lead is None or m.is_lead == is_lead)
         for m in memberships
-    )
-
-
-def guardian_count(session: Session, child_id: int) -> int:
-    return session.scalar(
-        select(func.count(ParentLink.id)).where(
-            ParentLink.child_id == child_id, ParentLink.status.in_(("pending", "confirmed"))
-        )
     )
 
 
@@ -267,12 +261,12 @@ def decide_parent_link(session: Session, org_id: int, link_id: int, *, unit_ids:
         ).first()
         if already is not None:
             raise invites.AlreadyMember("guardian")
-        if guardian_count(session, child_id) >= invites.MAX_GUARDIANS:
-            raise invites.TooManyGuardians()
+        if not has_room_for_guardian(session, child_id):
+            raise TooManyGuardians()
         link.child_id = child_id
         link.status = "confirmed"
     elif confirm:
-        if session.get(Organisation, org_id).kind != "kindergarten":
+        if learners_join(session.get(Organisation, org_id).kind):
             raise PermissionDenied()  # a pupil with an account must be chosen
         link.status = "confirmed"
     else:

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from ..models import Organisation, Unit, unit_sort_key
 from . import audit, chats
+from .org_policy import policy
 from .errors import UnitNameTaken
 
-STAFF_ROOM_NAMES = {"school": "Учительская", "kindergarten": "Сотрудники", "college": "Учительская"}
 MAX_UNITS_AT_ONCE = 60
 
 
@@ -25,7 +25,7 @@ def create_organisation(
     staff_room = Unit(
         org_id=org.id,
         kind="staff_room",
-        name=STAFF_ROOM_NAMES[kind],
+        name=policy(kind).staff_room_name,
         sort_key=unit_sort_key("staff_room", "", None),
         created_at=now,
     )

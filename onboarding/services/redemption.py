@@ -11,8 +11,9 @@ from . import audit
 from .errors import InviteUsedUp
 from .invite_rights import creator_may_still
 from .invites import (
-    MAX_GUARDIANS, AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_addressee, check_usable,
+    AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_addressee, check_usable,
 )
+from .parents import has_room_for_guardian
 from .members import memberships_of
 
 
@@ -45,11 +46,12 @@ def may_redeem(session: Session, invite: Invite, user: User) -> None:
         if invite.child_id is not None:
             if invite.child_id == user.id:
                 raise InviteNotForAccount("own_child")
-            links = list(session.scalars(select(ParentLink).where(
-                ParentLink.child_id == invite.child_id, ParentLink.status != "rejected")))
-            if any(link.parent_id == user.id for link in links):
+            already = session.scalars(select(ParentLink.id).where(
+                ParentLink.child_id == invite.child_id, ParentLink.parent_id == user.id,
+                ParentLink.status != "rejected")).first()
+            if already is not None:
                 raise AlreadyMember("guardian")
-            if len(links) >= MAX_GUARDIANS:
+            if not has_room_for_guardian(session, invite.child_id):
                 raise InviteNotForAccount("too_many_guardians")
         elif invite.kind == "parent" and any(
                 m.role == "parent" and m.unit_id == invite.unit_id for m in in_org):

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from ..models import Invite, Membership, Organisation, Unit, User
 from . import audit, codes, consent, invites, memberships, tokens
 from .accounts import create_user, find_by_email, login_name_taken
+from .org_policy import learners_join
 from .errors import CodeExpired, ConsentRequired, DomainError, EmailTaken, NotFound
 from .passwords import hash_password, verify_password
 
@@ -51,7 +52,7 @@ def local_today(org: Organisation, now: datetime) -> date:
 def student_route(org: Organisation, unit: Unit, birth_date: date, now: datetime) -> str:
     """"own": own e-mail and consent; "parent": a login name, and a parent
     confirms and consents (grades 1-4, or under 14 in the organisation's today)."""
-    if org.kind == "kindergarten":
+    if not learners_join(org.kind):
         raise LearnersDontJoin()
     age = age_on(birth_date, local_today(org, now))
     if age < 5 or age > 100:
@@ -89,7 +90,7 @@ def start_registration(
     invites.check_usable(session, invite, now)
     if invite.kind not in memberships.REDEEMABLE_KINDS:
         raise NotFound()
-    if invite.kind in ("student", "pupil") and invite.organisation.kind == "kindergarten":
+    if invite.role == "student" and not learners_join(invite.organisation.kind):
         raise LearnersDontJoin()
     invites.check_addressee(invite, email)
     if email is not None:
