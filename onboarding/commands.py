@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 from .db import get_session
 from .fields import normalise_email, normalise_text, has_forbidden_characters
 from .i18n import is_valid_timezone
-from .mail.sender import commit, send_due
+from .mail.sender import send_due
+from .web import commit
 from .migrate import upgrade
 from .models import ORG_KINDS, utcnow
 from .security import external_url, signing_keys

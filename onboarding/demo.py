@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from . import texts
 from .db import get_session
-from .mail.sender import commit
 from .models import Membership, Organisation, Unit, User, utcnow
 from .security import external_url, signing_keys
 from .services import accounts, consent, invites, orgs, registration
-from .web import hasher
+from .web import commit, hasher
 
 DEMO_NAME = "Демонстрационная школа № 1"
 DEMO_UNITS = "1А 2Б 5А 9В"

@@ -1,4 +1,5 @@
-"""Small helpers the views share: the clock, the hasher, the acting user."""
+"""Small helpers the views share: the clock, the hasher, the organisation in
+the URL (the one closed-space rule), and the request's one commit."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,8 +8,10 @@ from functools import wraps
 from argon2 import PasswordHasher
 from flask import abort, current_app, g, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 
 from .db import get_session
+from .mail.sender import send_due
 from .models import Organisation, utcnow
 from .services.members import is_admin, memberships_of
 from .services.passwords import make_hasher
@@ -74,3 +77,18 @@ def admin_required(view):
         return view(org=org, **kwargs)
 
     return wrapped
+
+
+def commit(session: Session) -> None:
+    """Commit the request's work, then deliver the mail it queued (if so configured).
+
+    A failed delivery stays in the outbox for the worker; the user's action
+    has already succeeded.
+    """
+    new_ids = session.info.pop("outbox_new", [])
+    session.commit()
+    if new_ids and current_app.config["MAIL_SEND_AFTER_COMMIT"]:
+        try:
+            send_due(only=new_ids)
+        except Exception:  # noqa: BLE001 - the worker retries; never fail the page
+            current_app.logger.exception("mail delivery after commit failed")

@@ -7,11 +7,10 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..fields import has_forbidden_characters
-from ..mail.sender import commit
 from ..models import Organisation
 from ..services import memberships, orgs
 from ..services.errors import UnitNameTaken
-from ..web import admin_required, now
+from ..web import admin_required, commit, now
 from .forms import ClassListForm, GradeLettersForm, GroupListForm, OrganisationForm
 from .blueprint import bp
 

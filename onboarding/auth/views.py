@@ -1,51 +1,26 @@
 """Log in, log out, reset and change the password."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..db import get_session
 from ..extensions import limiter
-from ..mail.sender import commit
 from ..models import User
 from ..security import external_url, load_signed_ids, safe_next, serializer
 from ..services import accounts, login_sessions, outbox, password_reset
 from ..services.passwords import verify_password
-from ..web import hasher, now
+from ..web import commit, hasher, now
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .blueprint import bp
+from .sessions import clear_session, start_session
 
 RESET_SALT = "password-reset"
 
 
 def _identifier_key() -> str:
     return "login:" + (request.form.get("identifier") or "").strip().lower()[:254]
-
-
-def _clear_session() -> None:
-    """Forget everything but the chosen language."""
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
-
-
-def start_session(user: User, remember: bool = False) -> None:
-    """A fresh session for the logged-in user (no fixation across log-in).
-
-    It writes the device's login session row and commits the request's work
-    with it; the login session the browser had before (if any) ends.
-    """
-    db = get_session()
-    config = current_app.config
-    if current_user.is_authenticated:
-        login_sessions.end_login_session(db, current_user.login_identity, now=now())
-    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["PERMANENT_SESSION_LIFETIME"]
-    login_sessions.start_login_session(db, user, now=now(), lifetime=lifetime)
-    commit(db)
-    _clear_session()
-    login_user(user, remember=remember)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -73,7 +48,7 @@ def logout():
         db = get_session()
         login_sessions.end_login_session(db, current_user.login_identity, now=now())
         commit(db)
-    _clear_session()
+    clear_session()
     logout_user()  # after clearing: it leaves the mark that deletes the remember-me cookie
     return redirect(url_for("main.index"))
 

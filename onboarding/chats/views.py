@@ -14,14 +14,13 @@ from flask_login import current_user, login_required
 
 from .. import texts
 from ..db import get_session
-from ..mail.sender import commit
 from ..models import Chat, Organisation
 from ..security import external_url, safe_next
 from ..services import chats, consent, memberships
 from ..services.members import memberships_of
 from ..services.org_policy import QUIET_FROM, QUIET_UNTIL
 from ..services.errors import NotFound
-from ..web import client_ip, member_org, now, user_agent
+from ..web import client_ip, commit, member_org, now, user_agent
 from .forms import ActionForm, RulesForm
 from .blueprint import bp
 

@@ -10,11 +10,10 @@ from flask_login import current_user, login_required, logout_user
 
 from ..db import get_session
 from ..errors import render_error
-from ..mail.sender import commit
 from ..models import ConsentRecord, Organisation, User
 from ..services import consent, outbox
 from ..services.errors import NotFound
-from ..web import now
+from ..web import commit, now
 from .forms import WithdrawForm
 from .blueprint import bp
 

@@ -7,12 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..db import get_session
-from ..mail.sender import commit
 from ..models import Invite, Organisation, Unit
 from ..services import invite_lists, invite_rights, invites, members
 from ..services.errors import InviteRevoked, NotFound, PermissionDenied
 from ..services.parents import MAX_GUARDIANS, TooManyGuardians
-from ..web import member_org, now
+from ..web import commit, member_org, now
 from .forms import ConfirmForm
 from .texts import denial_text, kind_label
 from .helpers import cannot_create, keep_link, managed_invite, me, unit_in

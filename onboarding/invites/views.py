@@ -12,7 +12,6 @@ from wtforms import SelectChoice
 
 from ..db import get_session
 from ..errors import render_error
-from ..mail.sender import commit
 from ..models import Organisation, Unit
 from ..security import external_url, signing_keys
 from ..services import invite_lists, invite_rights, invites, letters, redemption
@@ -22,7 +21,7 @@ from ..services.invites import (
 )
 from ..services.parents import MAX_GUARDIANS, TooManyGuardians
 from ..vocabulary import words
-from ..web import member_org, now
+from ..web import commit, member_org, now
 from .forms import ConfirmForm, InviteForm, LettersForm
 from .qr import qr_svg
 from .texts import already_member_text, denial_text, kind_label, not_for_account_text

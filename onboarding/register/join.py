@@ -6,12 +6,11 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from ..db import get_session
-from ..mail.sender import commit
 from ..models import Invite
 from ..services import join_requests
 from ..services.errors import NotFound
 from ..vocabulary import words
-from ..web import now
+from ..web import commit, now
 from .forms import JoinRequestForm
 
 

@@ -10,12 +10,11 @@ from flask import abort, current_app, render_template
 from .. import texts
 from ..db import get_session
 from ..extensions import limiter
-from ..mail.sender import commit
 from ..models import Invite, User
 from ..security import external_url, load_signed_ids, signing_keys
 from ..services import codes, invites, registration
 from ..services.errors import CodeExpired
-from ..web import client_ip, now, pepper, user_agent
+from ..web import client_ip, commit, now, pepper, user_agent
 from .forms import ParentConfirmForm
 from .helpers import PARENT_SALT
 from .blueprint import bp

@@ -14,11 +14,10 @@ from sqlalchemy.exc import IntegrityError
 from .. import texts
 from ..db import get_session
 from ..invites.texts import already_member_text, not_for_account_text
-from ..mail.sender import commit
 from ..models import User
 from ..services import invites, memberships, registration
 from ..services.errors import ConsentRequired, NotFound
-from ..web import client_ip, now, user_agent
+from ..web import client_ip, commit, now, user_agent
 from .forms import RedeemForm
 from .helpers import usable_invite
 from .blueprint import bp

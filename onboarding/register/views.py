@@ -15,11 +15,10 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from .. import texts
-from ..auth.views import start_session
+from ..auth.sessions import start_session
 from ..db import get_session
 from ..extensions import limiter
 from ..fields import masked_email
-from ..mail.sender import commit
 from ..models import Invite, User
 from ..services import codes, invites, registration
 from ..services.errors import (
@@ -27,7 +26,7 @@ from ..services.errors import (
 )
 from ..services.memberships import ChildNameRequired
 from ..services.org_policy import learners_join
-from ..web import client_ip, hasher, now, pepper, user_agent
+from ..web import client_ip, commit, hasher, now, pepper, user_agent
 from .forms import (
     AdultForm, CodeForm, ContinueForm, ParentForm, PersonalDataConsentForm, ResendForm, StudentOwnForm,
     StudentStartForm, StudentYoungForm,

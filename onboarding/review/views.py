@@ -12,14 +12,13 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from ..db import get_session
-from ..mail.sender import commit
 from ..models import Organisation
 from ..security import external_url, signing_keys
 from ..services import accounts, invites, join_requests, members, memberships, orgs, outbox
 from ..services.parents import MAX_GUARDIANS, TooManyGuardians
 from ..services.errors import NotFound, PermissionDenied
 from ..vocabulary import words
-from ..web import admin_required, member_org, now
+from ..web import admin_required, commit, member_org, now
 from .forms import ApproveForm, DecideForm, MatchChildForm, ReasonForm
 from .blueprint import bp
 

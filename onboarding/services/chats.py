@@ -174,18 +174,6 @@ def leave_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) -
     audit.record(session, "chat.left", now=now, org_id=row.org_id, actor_id=user_id, target=row.chat)
 
 
-def leave_unit_chats(session: Session, *, user_id: int, unit_id: int, now: datetime) -> int:
-    """Leave every chat of one unit (a parent whose link to a child was rejected)."""
-    rows = list(session.scalars(
-        select(ChatMember).join(Chat, Chat.id == ChatMember.chat_id)
-        .where(ChatMember.user_id == user_id, Chat.unit_id == unit_id, ChatMember.left_at.is_(None))
-    ))
-    for row in rows:
-        row.left_at = now
-    session.flush()
-    return len(rows)
-
-
 def leave_all_chats(session: Session, *, user_id: int, org_id: int, now: datetime) -> int:
     rows = list(session.scalars(select(ChatMember).where(
         ChatMember.user_id == user_id, ChatMember.org_id == org_id, ChatMember.left_at.is_(None))))

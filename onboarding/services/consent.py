@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..models import ConsentRecord, Membership, ParentLink, Unit, User
 from .. import texts
-from . import accounts, audit, chats
+from . import accounts, audit, chats, members
 from .errors import NotFound, PermissionDenied
 
 
@@ -205,7 +205,10 @@ def _pupil_left_unit(session: Session, result: Withdrawal, *, now: datetime) -> 
             Membership.left_at.is_(None))).all()
         for membership in held:
             membership.left_at = now
-        chats.leave_unit_chats(session, user_id=parent.id, unit_id=unit.id, now=now)
+        session.flush()
+        members.forget_memberships(session)
+        chats.leave_ineligible_chats(session, user_id=parent.id, org_id=unit.org_id, now=now,
+                                     reason="child_consent_withdrawn")
         if held:
             result.parents_removed.append(parent)
     if result.record.given_by_email and result.record.given_by_email not in {p.email for p in result.parents}:

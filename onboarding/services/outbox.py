@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..models import OutboxMessage
@@ -126,11 +126,3 @@ def deliver_due(
 
 def recent(session: Session, limit: int = 50) -> list[OutboxMessage]:
     return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
-
-
-def pending_count(session: Session) -> int:
-    return session.scalar(
-        select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)
-        )
-    )

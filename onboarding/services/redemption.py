@@ -111,18 +111,3 @@ def record_redemption(session: Session, invite: Invite, user: User, *, now: date
     audit.record(session, "invite.redeemed", now=now, org_id=invite.org_id, actor_id=user.id, target=invite,
                  kind=invite.kind, user_id=user.id)
     return redemption
-
-
-def redeem_admin_invite(session: Session, invite: Invite, user: User, *, now: datetime) -> Membership:
-    record_redemption(session, invite, user, now=now)
-    membership = Membership(
-        org_id=invite.org_id,
-        user_id=user.id,
-        unit_id=invite.unit_id,
-        role="admin",
-        invite_id=invite.id,
-        created_at=now,
-    )
-    session.add(membership)
-    session.flush()
-    return membership
