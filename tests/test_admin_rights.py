@@ -5,7 +5,7 @@ on their own verification, join request or parent link."""
 import pytest
 
 from onboarding.models import Invite, JoinRequest, Membership, ParentLink, User, utcnow
-from onboarding.services import invites, join_requests, members, memberships
+from onboarding.services import invites, join_requests, members, teachers
 from onboarding.services.errors import PermissionDenied
 
 from support import form_errors, unit_named
@@ -110,7 +110,7 @@ def test_an_administrator_does_not_verify_themselves(app, client, session, auth,
     assert client.post(f"/org/{org.id}/review/teachers/{own.id}/verify").status_code == 403
     assert fresh(session).get(Membership, own.id).verification == "pending"
     with pytest.raises(PermissionDenied):
-        memberships.decide_teacher(session, org.id, own.id, verified=True, actor_id=admin.id, now=utcnow())
+        teachers.decide_teacher(session, org.id, own.id, verified=True, actor_id=admin.id, now=utcnow())
 
 
 def test_a_teacher_does_not_confirm_their_own_child(app, client, session, auth, school, make_user, make_member):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..fields import has_forbidden_characters
 from ..models import Organisation
-from ..services import memberships, orgs
+from ..services import orgs, teachers
 from ..services.errors import UnitNameTaken
 from ..web import admin_required, commit, now
 from .forms import ClassListForm, GradeLettersForm, GroupListForm, OrganisationForm
@@ -22,7 +22,7 @@ MAX_NAME = 60
 def console(org: Organisation):
     db = get_session()
     return render_template("admin/console.html", org=org, units=orgs.list_units(db, org.id),
-                           review_counts=memberships.review_counts(db, org.id), **_unit_forms(org))
+                           review_counts=teachers.review_counts(db, org.id), **_unit_forms(org))
 
 
 @bp.route("/details", methods=["GET", "POST"])
@@ -96,4 +96,4 @@ def create_units(org: Organisation):
             return redirect(url_for("admin.console", org_id=org.id))
     db = get_session()
     return render_template("admin/console.html", org=org, units=orgs.list_units(db, org.id),
-                           review_counts=memberships.review_counts(db, org.id), **_unit_forms(org, **forms)), 422
+                           review_counts=teachers.review_counts(db, org.id), **_unit_forms(org, **forms)), 422

@@ -16,7 +16,7 @@ from .. import texts
 from ..db import get_session
 from ..models import Chat, Organisation
 from ..security import external_url, safe_next
-from ..services import chats, consent, memberships
+from ..services import chats, consent, parents, teachers
 from ..services.members import memberships_of
 from ..services.org_policy import QUIET_FROM, QUIET_UNTIL
 from ..services.errors import NotFound
@@ -84,7 +84,7 @@ def choose(org_id: int):
     offered = chats.eligible_chats(db, current_user.id, org.id)
     joined = {chat.id for chat in chats.joined_chats(db, current_user.id, org.id)}
     return render_template("chats/choose.html", org=org, offered=offered, joined=joined, form=ActionForm(),
-                           purposes=PURPOSES, waiting=memberships.waiting_parent_links(db, current_user.id, org.id))
+                           purposes=PURPOSES, waiting=parents.waiting_parent_links(db, current_user.id, org.id))
 
 
 @bp.get("/org/<int:org_id>/done")
@@ -94,7 +94,7 @@ def done(org_id: int):
     db = get_session()
     return render_template(
         "chats/done.html", org=org, joined=chats.joined_chats(db, current_user.id, org.id),
-        teacher_status=memberships.teacher_status(db, current_user.id, org.id),
+        teacher_status=teachers.teacher_status(db, current_user.id, org.id),
         login_url=external_url("auth.login"),
     )
 

@@ -15,7 +15,7 @@ from .. import texts
 from ..db import get_session
 from ..invites.texts import already_member_text, not_for_account_text
 from ..models import User
-from ..services import invites, memberships, registration
+from ..services import granting, invites, registration
 from ..services.errors import ConsentRequired, NotFound
 from ..web import client_ip, commit, now, user_agent
 from .forms import RedeemForm
@@ -51,7 +51,7 @@ def redeem(token: str):
     text = texts.personal_data_text(org.name, org.kind)
     refusal = None
     try:
-        memberships.check_redeemable(db, invite, user)
+        granting.check_redeemable(db, invite, user)
     except (invites.InviteNotForAccount, invites.AlreadyMember, NotFound) as error:
         refusal = _refusal(error, invite, org)
     # From the landing page (no step yet) go straight on only if nothing more is needed.

@@ -24,7 +24,7 @@ from ..services import codes, invites, registration
 from ..services.errors import (
     CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong, EmailTaken, LoginTaken,
 )
-from ..services.memberships import ChildNameRequired
+from ..services.granting import ChildNameRequired
 from ..services.org_policy import learners_join
 from ..web import client_ip, commit, hasher, now, pepper, user_agent
 from .forms import (

@@ -14,7 +14,9 @@ from wtforms import SelectChoice
 from ..db import get_session
 from ..models import Organisation
 from ..security import external_url, signing_keys
-from ..services import accounts, invites, join_requests, members, memberships, orgs, outbox
+from ..services import accounts, invites, join_requests, members, orgs, outbox
+from ..services import parents as parent_links
+from ..services import teachers as verification
 from ..services.parents import MAX_GUARDIANS, TooManyGuardians
 from ..services.errors import NotFound, PermissionDenied
 from ..vocabulary import words
@@ -44,7 +46,7 @@ def _reason_forms(ids: list[int], submitted: ReasonForm | None = None, submitted
 
 
 def _teachers_page(org: Organisation, submitted: ReasonForm | None = None, submitted_id: int | None = None):
-    pending = memberships.pending_teachers(get_session(), org.id)
+    pending = verification.pending_teachers(get_session(), org.id)
     return render_template("review/teachers.html", org=org, pending=pending, form=DecideForm(),
                            reason_forms=_reason_forms([m.id for m in pending], submitted, submitted_id))
 
@@ -65,7 +67,7 @@ def decide_teacher(org: Organisation, membership_id: int, decision: str):
         return _teachers_page(org, form, membership_id), 422
     db = get_session()
     try:
-        membership = memberships.decide_teacher(
+        membership = verification.decide_teacher(
             db, org.id, membership_id, verified=decision == "verify", actor_id=current_user.id, now=now(),
             reason=form.reason.data if decision == "reject" else None,
         )
@@ -157,7 +159,7 @@ def lead_or_admin(view):
         if members.is_admin(members.memberships_of(db, current_user.id, org.id)):
             unit_ids = [unit.id for unit in orgs.list_units(db, org.id)]
         else:
-            unit_ids = memberships.units_led_by(db, current_user.id, org.id)
+            unit_ids = parent_links.units_led_by(db, current_user.id, org.id)
             if not unit_ids:
                 abort(403)
         return view(org=org, unit_ids=unit_ids, **kwargs)
@@ -169,8 +171,8 @@ def lead_or_admin(view):
 @lead_or_admin
 def parents(org: Organisation, unit_ids: list[int]):
     db = get_session()
-    links = memberships.pending_parent_links(db, org.id, unit_ids)
-    pupils = memberships.pupils_by_unit(db, org.id, {link.unit_id for link in links})
+    links = parent_links.pending_parent_links(db, org.id, unit_ids)
+    pupils = parent_links.pupils_by_unit(db, org.id, {link.unit_id for link in links})
     forms = {}
     for link in links:
         form = MatchChildForm(prefix=f"link{link.id}")
@@ -199,13 +201,13 @@ def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision
     elif not DecideForm().validate_on_submit():
         abort(400)
     try:
-        memberships.decide_parent_link(db, org.id, link_id, unit_ids=unit_ids, actor_id=current_user.id, now=now(),
+        parent_links.decide_parent_link(db, org.id, link_id, unit_ids=unit_ids, actor_id=current_user.id, now=now(),
                                        confirm=decision == "confirm", child_id=child_id)
     except PermissionDenied as error:
         abort(403 if error.args == ("own",) else 404)
     except NotFound:
         abort(404)
-    except invites.AlreadyMember:
+    except parent_links.AlreadyLinked:
         flash(_("This parent is already linked to this pupil."), "error")
         return redirect(url_for("review.parents", org_id=org.id))
     except TooManyGuardians:

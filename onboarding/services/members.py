@@ -7,6 +7,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..models import Membership
+from .errors import PermissionDenied
 
 _MEMBERSHIPS = "memberships_of"
 
@@ -71,3 +72,9 @@ def preload_memberships(session: Session, user_ids: set[int], org_id: int) -> No
 def forget_memberships(session: Session, *_args) -> None:
     """Ask the database again next time (after a write, or after taking a lock)."""
     session.info.pop(_MEMBERSHIPS, None)
+
+
+def check_not_own(subject_id: int, actor_id: int) -> None:
+    """Nobody decides on their own verification, request or parent link."""
+    if subject_id == actor_id:
+        raise PermissionDenied("own")

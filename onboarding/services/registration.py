@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..models import Invite, Membership, Organisation, Unit, User
-from . import audit, codes, consent, invites, memberships, tokens
+from . import audit, codes, consent, granting, invites, tokens
 from .accounts import create_user, find_by_email, login_name_taken
 from .org_policy import learners_join
 from .errors import CodeExpired, ConsentRequired, DomainError, EmailTaken, NotFound
@@ -88,7 +88,7 @@ def start_registration(
     Raises ConfirmedElsewhere or CodeResendTooSoon rather than restart a
     registration someone is finishing."""
     invites.check_usable(session, invite, now)
-    if invite.kind not in memberships.REDEEMABLE_KINDS:
+    if invite.kind not in granting.REDEEMABLE_KINDS:
         raise NotFound()
     if invite.role == "student" and not learners_join(invite.organisation.kind):
         raise LearnersDontJoin()
@@ -162,7 +162,7 @@ def complete_registration(
     record = codes.confirmed_code(session, user_id=user.id, purpose=purpose, code_id=code_id, email=user.email)
     if record is None:
         raise CodeExpired()
-    created = memberships.redeem_invite(session, invite, user, now=now, child_name=child_name)
+    created = granting.redeem_invite(session, invite, user, now=now, child_name=child_name)
     consent.record_consent(
         session, org_id=invite.org_id, subject_id=user.id, kind="personal_data",
         text=consent_text, version=consent_version, now=now, ip=ip, user_agent=user_agent,
@@ -205,11 +205,11 @@ def redeem_for_user(
             raise invites.InviteNotForAccount("adult_account")
         if student_route(invite.organisation, invite.unit, user.birth_date, now) != "own":
             raise ParentMustConsent()
-    memberships.check_redeemable(session, invite, user)
+    granting.check_redeemable(session, invite, user)
     first_time = needs_personal_data_consent(session, user, invite.org_id)
     if first_time and not agreed:
         raise ConsentRequired()
-    created = memberships.redeem_invite(session, invite, user, now=now, child_name=child_name)
+    created = granting.redeem_invite(session, invite, user, now=now, child_name=child_name)
     if first_time:
         consent.record_consent(session, org_id=invite.org_id, subject_id=user.id, kind="personal_data",
                                text=consent_text, version=consent_version, now=now, ip=ip, user_agent=user_agent)
