@@ -42,9 +42,9 @@ from onboarding.models import (  # noqa: E402
     Chat, ChatMember, ConsentRecord, Invite, InviteRedemption, Membership, Organisation, ParentLink,
     Unit, User, unit_sort_key, utcnow,
 )
-from onboarding.services import tokens  # noqa: E402
-from onboarding.services.invites import SALT as INVITE_SALT  # noqa: E402
-from onboarding.services.passwords import make_hasher  # noqa: E402
+from onboarding.core import tokens  # noqa: E402
+from onboarding.invites.operations import SALT as INVITE_SALT  # noqa: E402
+from onboarding.people.passwords import make_hasher  # noqa: E402
 from settings import BENCH_PASSWORD, BENCH_SECRET_KEY  # noqa: E402
 
 # One nonce for every seeded invite: the benchmark builds their links.

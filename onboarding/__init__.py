@@ -10,8 +10,17 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, Config
 
-from . import admin, auth, chats, commands, consent, db, errors, i18n, invites, mail, main, register, review, security
+from . import commands, db, errors, i18n, security
+from .admin import routes as admin
+from .auth import routes as auth
+from .chats import routes as chats
+from .consent import routes as consent
 from .extensions import csrf, limiter, login_manager
+from .invites import routes as invites
+from .mail import routes as mail
+from .main import routes as main
+from .register import routes as register
+from .review import routes as review
 
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:

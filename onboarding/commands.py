@@ -9,15 +9,18 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .db import get_session
-from .fields import normalise_email, normalise_text, has_forbidden_characters
+from .demo import demo_command
+from .fields import has_forbidden_characters, normalise_email, normalise_text
 from .i18n import is_valid_timezone
+from .invites import operations as invites
 from .mail.sender import send_due
-from .web import commit
 from .migrate import upgrade
 from .models import ORG_KINDS, utcnow
+from .orgs import structure as orgs
+from .people import login_sessions, password_reset, retention
+from .register import flow as registration
 from .security import external_url, signing_keys
-from .services import invites, login_sessions, orgs, password_reset, registration, retention
-from .demo import demo_command
+from .web import commit
 
 db_cli = AppGroup("db", help="The database schema.")
 org_cli = AppGroup("org", help="Organisations (the platform operator's tools).")

@@ -7,10 +7,14 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from . import texts
+from .consent import operations as consent
 from .db import get_session
+from .invites import operations as invites
 from .models import Membership, Organisation, Unit, User, utcnow
+from .orgs import structure as orgs
+from .people import accounts
+from .register import flow as registration
 from .security import external_url, signing_keys
-from .services import accounts, consent, invites, orgs, registration
 from .web import commit, hasher
 
 DEMO_NAME = "Демонстрационная школа № 1"

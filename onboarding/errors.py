@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Flask, g, render_template
 from flask.globals import request_ctx
-from markupsafe import escape
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .services.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
+from .core.errors import InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp
 
 MESSAGES = {
     400: (_l("Something went wrong with the request"), _l("Please go back and try again.")),

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from .services.passwords import MAX_LENGTH, MIN_LENGTH, is_common
+from .people.passwords import MAX_LENGTH, MIN_LENGTH, is_common
 
 
 def normalise_text(value: str | None) -> str:

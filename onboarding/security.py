@@ -7,11 +7,11 @@ from flask import Flask, Response, abort, current_app, request, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.routing import IntegerConverter
 
+from .core.tokens import MAX_ROW_ID, is_row_id
 from .db import get_session
 from .extensions import login_manager
 from .models import utcnow
-from .services.login_sessions import load_user as load_login_session_user
-from .services.tokens import MAX_ROW_ID, is_row_id
+from .people.login_sessions import load_user as load_login_session_user
 
 CSP = "; ".join(
     [
@@ -52,7 +52,7 @@ def load_user(identity: str):
     """Flask-Login keeps the login session's identity in the session and the
     remember-me cookie; the user loads only while that login session is live
     (one indexed query). Logging out ends it; a password change or disabling
-    the account ends them all (see services/login_sessions.py)."""
+    the account ends them all (see people/login_sessions.py)."""
     return load_login_session_user(get_session(), identity, now=utcnow())
 
 

@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from .services.org_policy import QUIET_FROM, QUIET_UNTIL
+from .orgs.policy import QUIET_FROM, QUIET_UNTIL
 
 PERSONAL_DATA_VERSION = "2026-11-01"
 CHAT_RULES_VERSION = "2026-11-01"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import LazyString, lazy_gettext as _l
 
-from .services.org_policy import learners_join
+from .orgs.policy import learners_join
 
 
 @dataclass(frozen=True)

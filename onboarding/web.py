@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from .db import get_session
 from .mail.sender import send_due
 from .models import Organisation, utcnow
-from .services.members import is_admin, memberships_of
-from .services.passwords import make_hasher
+from .people.members import is_admin, memberships_of
+from .people.passwords import make_hasher
 
 
 def now() -> datetime:

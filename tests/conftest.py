@@ -16,15 +16,17 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
+from support import PASSWORD, form_errors, fresh_postgres_database, unit_named  # noqa: F401 (re-exported)
 
 from onboarding import create_app
+from onboarding.core import tokens
+from onboarding.invites.operations import invite_token
 from onboarding.models import Base, Invite, Membership, ParentLink, utcnow
-from onboarding.services import accounts, orgs, tokens
-from onboarding.services.invites import invite_token
+from onboarding.orgs import structure as orgs
+from onboarding.people import accounts
 from onboarding.security import signing_keys
 from onboarding.web import hasher
 
-from support import PASSWORD, form_errors, fresh_postgres_database, unit_named  # noqa: F401 (re-exported)
 DATABASES = ["sqlite", "postgresql"]
 
 
@@ -183,7 +185,7 @@ def make_invite(app, session):
             unit = orgs.staff_room(session, org.id)
         elif isinstance(unit, str):
             unit = unit_named(session, org, unit)
-        from onboarding.services.invites import ROLE_OF_KIND
+        from onboarding.invites.operations import ROLE_OF_KIND
 
         nonce = tokens.new_nonce()
         invite = Invite(
@@ -193,7 +195,7 @@ def make_invite(app, session):
         )
         session.add(invite)
         session.flush()
-        from onboarding.services.invites import offered_chats
+        from onboarding.invites.operations import offered_chats
 
         invite.chats = offered_chats(session, invite)  # as create_invite does
         session.commit()

@@ -16,7 +16,7 @@ def form_errors(html: str) -> list[str]:
 
 def unit_named(session, org, name):
     """The organisation's unit of this name."""
-    from onboarding.services import orgs
+    from onboarding.orgs import structure as orgs
 
     return next(unit for unit in orgs.list_units(session, org.id) if unit.name == name)
 

@@ -1,7 +1,7 @@
 """The administrator's console: details and structure."""
 from sqlalchemy import select
-
 from support import form_errors
+
 from onboarding.models import AuditEvent, Chat, Unit
 
 

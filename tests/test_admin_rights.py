@@ -3,14 +3,15 @@ single-use and bound to the e-mail it names; administrator rights need a
 verified status (the operator's first administrator excepted); nobody decides
 on their own verification, join request or parent link."""
 import pytest
-
-from onboarding.models import Invite, JoinRequest, Membership, ParentLink, User, utcnow
-from onboarding.services import invites, join_requests, members, teachers
-from onboarding.services.errors import PermissionDenied
-
 from support import form_errors, unit_named
 from test_invites_views import create_form, school  # noqa: F401 (fixture)
 from test_registration_roles import fresh
+
+from onboarding.core.errors import PermissionDenied
+from onboarding.invites import operations as invites
+from onboarding.models import Invite, JoinRequest, Membership, ParentLink, User, utcnow
+from onboarding.people import members, teachers
+from onboarding.register import join_requests
 
 
 def _staff_admin_link(client, org, **data):
@@ -34,8 +35,8 @@ def test_an_administrator_link_needs_the_newcomers_email_and_works_once(app, cli
 
 def _link_for(app, session, invite_row):
     """A working link of an existing invite (its nonce is replaced)."""
+    from onboarding.core import tokens
     from onboarding.security import signing_keys
-    from onboarding.services import tokens
 
     nonce = tokens.new_nonce()
     invite_row.nonce_hash = tokens.hash_nonce(nonce)

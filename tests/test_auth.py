@@ -3,8 +3,8 @@ import re
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
-
 from support import PASSWORD, form_errors
+
 from onboarding.models import User
 
 
@@ -98,8 +98,8 @@ def test_change_password_refuses_a_wrong_current_password(client, auth, make_use
 
 
 def test_disabling_an_account_ends_its_sessions(app, client, auth, make_user, session):
-    from onboarding.services.accounts import disable_user
     from onboarding.models import utcnow
+    from onboarding.people.accounts import disable_user
 
     user = make_user(email="olga@school.ru")
     auth.login("olga@school.ru")

@@ -1,12 +1,12 @@
 """Who may be in which chat and read which list: a parent's chats of a unit
 open only with a confirmed child there; a pending teacher sees nobody beyond
 the staff room; a rejected teacher loses every chat and list at once."""
-from onboarding.models import ChatMember, Membership, ParentLink, utcnow
-from onboarding.services import chats
-
 from support import PASSWORD, unit_named
 from test_chats import _rules
 from test_registration_roles import _chat, fresh
+
+from onboarding.chats import operations as chats
+from onboarding.models import ChatMember, Membership, ParentLink, utcnow
 
 
 def test_a_parent_of_another_class_gets_no_parents_chat_by_its_link(app, client, session, auth, make_org,

@@ -1,9 +1,10 @@
 """Choosing chats, «My chats», leaving, member lists (names and roles only)."""
-from onboarding import texts
-from onboarding.models import ChatMember, utcnow
-from onboarding.services import chats, consent
-
 from test_registration_roles import _chat, fresh
+
+from onboarding import texts
+from onboarding.chats import operations as chats
+from onboarding.consent import operations as consent
+from onboarding.models import ChatMember, utcnow
 
 
 def _rules(session, user, org):

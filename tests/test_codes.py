@@ -3,13 +3,12 @@ to one account; resend after 60 s, at most 5 an hour per address."""
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from test_registration_roles import fresh
 from werkzeug.datastructures import MultiDict
 
+from onboarding.core.errors import CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong
 from onboarding.models import EmailCode
-from onboarding.services import codes
-from onboarding.services.errors import CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong
-
-from test_registration_roles import fresh
+from onboarding.register import codes
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 PEPPER = "pepper"

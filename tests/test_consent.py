@@ -1,11 +1,11 @@
 """Consent records: their contents, «My consents», withdrawing, chat rules versions."""
 import hashlib
 
-from onboarding import texts
-from onboarding.models import ChatMember, ConsentRecord, Membership, ParentLink, User, utcnow
-
 from support import PASSWORD
 from test_registration_roles import _chat, fresh
+
+from onboarding import texts
+from onboarding.models import ChatMember, ConsentRecord, Membership, ParentLink, User, utcnow
 
 
 def _register_parent(client, register, make_invite, org, email="anna@mail.ru"):

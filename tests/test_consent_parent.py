@@ -4,12 +4,11 @@ parents) out of the class, and tells the parents and the homeroom teacher."""
 import re
 
 import pytest
-
-from onboarding.models import ChatMember, ConsentRecord, Membership, OutboxMessage, ParentLink, User, utcnow
-
 from conftest import RegistrationActions
 from support import unit_named
 from test_registration_roles import _chat, _young_pupil, accept_rules, fresh
+
+from onboarding.models import ChatMember, ConsentRecord, Membership, OutboxMessage, ParentLink, User, utcnow
 
 
 @pytest.fixture
@@ -171,7 +170,7 @@ def test_a_parent_with_another_child_in_the_class_stays_in_the_parents_chat(sess
 
 def test_a_pupil_who_consented_themselves_withdraws_and_parents_and_teacher_are_told(
         app, client, session, make_org, make_user, make_member, sent_mail):
-    from onboarding.services import consent
+    from onboarding.consent import operations as consent
 
     org = make_org()
     pupil = make_user(email="vanya@mail.ru", last_name="Орлов", first_name="Ваня")

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 import redis
+from support import closed_port
 
 from onboarding.models import OutboxMessage, utcnow
-from support import closed_port
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

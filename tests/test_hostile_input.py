@@ -2,8 +2,8 @@
 unescaped."""
 import pytest
 from sqlalchemy import func, select
-
 from support import PASSWORD, form_errors
+
 from onboarding.models import AuditEvent, OutboxMessage, Unit, User
 
 HOSTILE = [
@@ -142,9 +142,9 @@ def test_an_invite_for_a_huge_unit_id_is_not_a_500(client, session, auth, admin_
 
 @pytest.mark.parametrize("row_id", HUGE_IDS)
 def test_a_correctly_signed_invite_link_with_a_huge_id_is_not_found(app, client, auth, make_user, row_id):
+    from onboarding.core import tokens
+    from onboarding.invites.operations import SALT
     from onboarding.security import signing_keys
-    from onboarding.services import tokens
-    from onboarding.services.invites import SALT
 
     with app.app_context():
         token = tokens.make_token(signing_keys(), SALT, row_id, tokens.new_nonce())

@@ -6,10 +6,10 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from onboarding.core.errors import InviteUsedUp
 from onboarding.db import make_engine
+from onboarding.invites import redemption
 from onboarding.models import Invite, InviteRedemption, User, utcnow
-from onboarding.services import redemption
-from onboarding.services.errors import InviteUsedUp
 
 WORKERS = 32
 

@@ -3,9 +3,9 @@ import re
 import time
 
 from sqlalchemy import select
+from support import unit_named
 
 from onboarding.models import Invite
-from support import unit_named
 
 NAMES = [f"Ученикова{'а' * (n % 3)} Мария{chr(1040 + n)}" for n in range(35)]
 

@@ -4,14 +4,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
+from support import unit_named
 
-from onboarding.models import AuditEvent, ParentLink
-from onboarding.services import invite_lists, invite_rights, invites, members, orgs, redemption
-from onboarding.services.errors import InviteExpired, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied
-from onboarding.services.invites import (
+from onboarding.core.errors import InviteExpired, InviteRevoked, InviteUsedUp, NotFound, PermissionDenied
+from onboarding.invites import lists as invite_lists, operations as invites, redemption, rights as invite_rights
+from onboarding.invites.operations import (
     AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid, TooManyGuardians,
 )
-from support import unit_named
+from onboarding.models import AuditEvent, ParentLink
+from onboarding.orgs import structure as orgs
+from onboarding.people import members
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
 

@@ -5,13 +5,15 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from support import unit_named
 
 from onboarding import create_app
+from onboarding.core.tokens import make_token, new_nonce
 from onboarding.db import get_session
+from onboarding.invites import redemption
 from onboarding.models import AuditEvent, Invite, utcnow
-from onboarding.services import members, orgs, redemption
-from onboarding.services.tokens import make_token, new_nonce
-from support import unit_named
+from onboarding.orgs import structure as orgs
+from onboarding.people import members
 
 LINK = re.compile(r'id="invite-link"[^>]*value="([^"]+)"')
 

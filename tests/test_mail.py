@@ -9,8 +9,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
+from onboarding.mail import outbox
 from onboarding.models import OutboxMessage, utcnow
-from onboarding.services import outbox
 
 
 class Sink:

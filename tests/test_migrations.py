@@ -3,11 +3,10 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
+from support import fresh_postgres_database
 
 from onboarding.migrate import upgrade
 from onboarding.models import Base
-
-from support import fresh_postgres_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

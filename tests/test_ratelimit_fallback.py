@@ -3,7 +3,6 @@ back to a per-process memory store, the failure is logged, nobody gets a 500."""
 import logging
 
 import pytest
-
 from support import PASSWORD, closed_port
 
 

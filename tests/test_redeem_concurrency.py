@@ -6,10 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from sqlalchemy import func, select
+from support import PASSWORD
 
 from onboarding.models import Invite, InviteRedemption, Membership
-
-from support import PASSWORD
 
 WORKERS = 32
 

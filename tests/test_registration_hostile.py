@@ -3,12 +3,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-
-from onboarding.models import ConsentRecord, Invite, Membership, User, utcnow
-from onboarding.services import registration
-
 from support import PASSWORD
 from test_registration_roles import fresh
+
+from onboarding.models import ConsentRecord, Invite, Membership, User, utcnow
+from onboarding.register import flow as registration
 
 
 @pytest.mark.parametrize("variant", ["Anna@Mail.RU", "ＡＮＮＡ@mail.ru", " anna@mail.ru "])

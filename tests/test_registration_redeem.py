@@ -1,8 +1,8 @@
 """An existing user takes a new invite without registering again."""
-from onboarding.models import ConsentRecord, Invite, Membership, ParentLink
-
 from support import unit_named
 from test_registration_roles import fresh
+
+from onboarding.models import ConsentRecord, Invite, Membership, ParentLink
 
 
 def _held(session, user):
@@ -12,7 +12,7 @@ def _held(session, user):
 
 def _with_consent(session, user, org):
     from onboarding import texts
-    from onboarding.services import consent
+    from onboarding.consent import operations as consent
     consent.record_consent(session, org_id=org.id, subject_id=user.id, kind="personal_data", text="x",
                            version=texts.PERSONAL_DATA_VERSION, now=user.created_at, ip=None, user_agent=None)
     session.commit()

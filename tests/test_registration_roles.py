@@ -2,10 +2,10 @@
 choosing chats → done."""
 import re
 
-from onboarding.models import Chat, ChatMember, ConsentRecord, Invite, InviteRedemption, Membership, ParentLink, User
-from onboarding.services import orgs
-
 from support import PASSWORD, unit_named
+
+from onboarding.models import Chat, ChatMember, ConsentRecord, Invite, InviteRedemption, Membership, ParentLink, User
+from onboarding.orgs import structure as orgs
 
 
 def fresh(session):

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from onboarding.models import Organisation, Unit
-from onboarding.services.registration import BirthDateImplausible, age_on, student_route
+from onboarding.register.flow import BirthDateImplausible, age_on, student_route
 
 
 def _org(kind="school", tz="Asia/Yekaterinburg"):
@@ -61,8 +61,9 @@ def test_age_on_leap_day_birthday():
 
 
 def test_the_form_routes_13_years_364_days_to_a_parent(app, client, make_org, make_invite, register):
-    from onboarding.models import utcnow
     from zoneinfo import ZoneInfo
+
+    from onboarding.models import utcnow
 
     org = make_org()
     invite, link = make_invite(org, kind="student", unit="9В")

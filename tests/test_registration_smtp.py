@@ -7,10 +7,9 @@ from email.policy import default
 
 import pytest
 from aiosmtpd.controller import Controller
+from support import PASSWORD
 
 from onboarding.models import ConsentRecord, User
-
-from support import PASSWORD
 
 
 class Sink:

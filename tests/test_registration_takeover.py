@@ -3,10 +3,10 @@ registration it was issued for: nobody else can finish that registration by
 restarting it with their own name and password."""
 from datetime import timedelta
 
-from onboarding.models import EmailCode, Membership, User
-
 from support import PASSWORD, form_errors
 from test_registration_roles import fresh
+
+from onboarding.models import EmailCode, Membership, User
 
 OWNER = "owner@mail.ru"
 

@@ -58,7 +58,7 @@ def test_16_requests_at_the_same_moment_still_send_at_most_3(app_config, session
 
     from onboarding.db import make_engine
     from onboarding.models import PasswordResetRequest, User
-    from onboarding.services.password_reset import may_send_reset_mail
+    from onboarding.people.password_reset import may_send_reset_mail
 
     user_id = make_user(email="olga@school.ru").id
     workers = 16

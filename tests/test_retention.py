@@ -3,14 +3,17 @@ consent records stay as proof (services with an explicit `now`, and the CLI)."""
 import json
 from datetime import datetime, timedelta, timezone
 
-from onboarding.models import (AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, JoinRequest, LoginSession,
-                               Membership, OutboxMessage, ParentLink, User, utcnow)
-from onboarding.services import consent, retention
-from onboarding.services.accounts import authenticate
-from onboarding.web import hasher
-
 from support import PASSWORD, unit_named
 from test_registration_roles import _chat
+
+from onboarding.consent import operations as consent
+from onboarding.models import (
+    AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, JoinRequest, LoginSession, Membership, OutboxMessage,
+    ParentLink, User, utcnow,
+)
+from onboarding.people import retention
+from onboarding.people.accounts import authenticate
+from onboarding.web import hasher
 
 NOW = datetime(2026, 12, 31, 9, 0, tzinfo=timezone.utc)
 KEY = "test-retention-key"

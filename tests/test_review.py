@@ -2,11 +2,10 @@
 import re
 
 import pytest
-
-from onboarding.models import JoinRequest, Membership, ParentLink, User
-
 from support import PASSWORD, unit_named
 from test_registration_roles import fresh
+
+from onboarding.models import JoinRequest, Membership, ParentLink, User
 
 
 def _admin(make_user, make_member, org, email="admin@school.ru"):

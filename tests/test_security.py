@@ -1,6 +1,5 @@
 """Headers, cookies, CSRF and the friendly error pages."""
 import pytest
-
 from support import PASSWORD
 
 

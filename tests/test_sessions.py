@@ -3,8 +3,8 @@ remember-me cookie no longer works; the user's other devices stay logged in."""
 from datetime import timedelta
 
 from sqlalchemy import func, select
-
 from support import PASSWORD
+
 from onboarding.models import utcnow
 
 PROTECTED = "/account/password"

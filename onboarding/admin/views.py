@@ -5,14 +5,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.errors import UnitNameTaken
 from ..db import get_session
 from ..fields import has_forbidden_characters
 from ..models import Organisation
-from ..services import orgs, teachers
-from ..services.errors import UnitNameTaken
+from ..orgs import structure as orgs
+from ..people import teachers
 from ..web import admin_required, commit, now
-from .forms import ClassListForm, GradeLettersForm, GroupListForm, OrganisationForm
 from .blueprint import bp
+from .forms import ClassListForm, GradeLettersForm, GroupListForm, OrganisationForm
 
 MAX_NAME = 60
 

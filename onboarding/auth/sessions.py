@@ -7,7 +7,7 @@ from flask_login import current_user, login_user
 
 from ..db import get_session
 from ..models import User
-from ..services import login_sessions
+from ..people import login_sessions
 from ..web import commit, now
 
 

@@ -7,13 +7,14 @@ from flask_login import current_user, login_required, logout_user
 
 from ..db import get_session
 from ..extensions import limiter
+from ..mail import outbox
 from ..models import User
+from ..people import accounts, login_sessions, password_reset
+from ..people.passwords import verify_password
 from ..security import external_url, load_signed_ids, safe_next, serializer
-from ..services import accounts, login_sessions, outbox, password_reset
-from ..services.passwords import verify_password
 from ..web import commit, hasher, now
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .blueprint import bp
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .sessions import clear_session, start_session
 
 RESET_SALT = "password-reset"

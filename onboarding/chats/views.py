@@ -13,17 +13,18 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import texts
+from ..consent import operations as consent
+from ..core.errors import NotFound
 from ..db import get_session
 from ..models import Chat, Organisation
+from ..orgs.policy import QUIET_FROM, QUIET_UNTIL
+from ..people import parents, teachers
+from ..people.members import memberships_of
 from ..security import external_url, safe_next
-from ..services import chats, consent, parents, teachers
-from ..services.members import memberships_of
-from ..services.org_policy import QUIET_FROM, QUIET_UNTIL
-from ..services.errors import NotFound
 from ..web import client_ip, commit, member_org, now, user_agent
-from .forms import ActionForm, RulesForm
+from . import operations as chats
 from .blueprint import bp
-
+from .forms import ActionForm, RulesForm
 
 # What each chat is for, as the choosing page explains it.
 PURPOSES = {

@@ -3,20 +3,18 @@ children, and withdrawing one (`consent.may_withdraw` decides who may)."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, session, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
+from ..core.errors import NotFound
 from ..db import get_session
 from ..errors import render_error
+from ..mail import outbox
 from ..models import ConsentRecord, Organisation, User
-from ..services import consent, outbox
-from ..services.errors import NotFound
 from ..web import commit, now
-from .forms import WithdrawForm
+from . import operations as consent
 from .blueprint import bp
-
+from .forms import WithdrawForm
 
 PARENT_ONLY = _l("Your parent gave this consent for you. Only your parent can withdraw it: on their own page "
                  "«My consents». If you have questions, please ask your homeroom teacher.")

@@ -6,10 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.tokens import is_row_id
 from ..fields import DateWithin, email_field, has_forbidden_characters, is_plain_name, name_field
-from ..services.invites import DEFAULT_MAX_USES, DEFAULT_PRESET, MAX_LIFETIME, MAX_USES_LIMIT
-from ..services.tokens import is_row_id
-from ..services.letters import MAX_LETTERS, split_names
+from .letters import MAX_LETTERS, split_names
+from .operations import DEFAULT_MAX_USES, DEFAULT_PRESET, MAX_LIFETIME, MAX_USES_LIMIT
 
 EXPIRY_CHOICES = [
     SelectChoice("1d", _l("1 day")),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import abort, render_template, session
 from flask_login import current_user
 
+from ..core.errors import NotFound, PermissionDenied
 from ..db import get_session
 from ..models import Invite, Organisation, Unit, User
 from ..security import external_url, signing_keys
-from ..services import invite_rights, invites
-from ..services.errors import NotFound, PermissionDenied
+from . import operations as invites, rights as invite_rights
 from .texts import denial_text
 
 # Links created in this browser session, shown on their share page: the

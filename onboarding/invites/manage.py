@@ -6,16 +6,17 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.errors import InviteRevoked, NotFound, PermissionDenied
 from ..db import get_session
 from ..models import Invite, Organisation, Unit
-from ..services import invite_lists, invite_rights, invites, members
-from ..services.errors import InviteRevoked, NotFound, PermissionDenied
-from ..services.parents import MAX_GUARDIANS, TooManyGuardians
+from ..people import members
+from ..people.parents import MAX_GUARDIANS, TooManyGuardians
 from ..web import commit, member_org, now
-from .forms import ConfirmForm
-from .texts import denial_text, kind_label
-from .helpers import cannot_create, keep_link, managed_invite, me, unit_in
+from . import lists as invite_lists, operations as invites, rights as invite_rights
 from .blueprint import bp
+from .forms import ConfirmForm
+from .helpers import cannot_create, keep_link, managed_invite, me, unit_in
+from .texts import denial_text, kind_label
 
 # Lists name the last few who joined by each link; its page names them all.
 LIST_NAMES = 5

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
+from ..core.errors import PermissionDenied
 from ..fields import masked_email
 from ..models import Invite, Organisation
-from ..services.errors import PermissionDenied
-from ..services.invites import AlreadyMember, InviteNotForAccount
-from ..services.parents import MAX_GUARDIANS
+from ..people.parents import MAX_GUARDIANS
 from ..vocabulary import words
+from .operations import AlreadyMember, InviteNotForAccount
 
 
 def kind_label(kind: str, org: Organisation) -> str:

@@ -10,23 +10,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..core.errors import NotFound, PermissionDenied
 from ..db import get_session
 from ..errors import render_error
 from ..models import Organisation, Unit
+from ..people.parents import MAX_GUARDIANS, TooManyGuardians
 from ..security import external_url, signing_keys
-from ..services import invite_lists, invite_rights, invites, letters, redemption
-from ..services.errors import NotFound, PermissionDenied
-from ..services.invites import (
-    AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid,
-)
-from ..services.parents import MAX_GUARDIANS, TooManyGuardians
 from ..vocabulary import words
 from ..web import commit, member_org, now
+from . import letters, lists as invite_lists, operations as invites, redemption, rights as invite_rights
+from .blueprint import bp
 from .forms import ConfirmForm, InviteForm, LettersForm
+from .helpers import cannot_create, keep_link, kept_link, managed_invite, me, unit_in
+from .operations import AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid
 from .qr import qr_svg
 from .texts import already_member_text, denial_text, kind_label, not_for_account_text
-from .blueprint import bp
-from .helpers import cannot_create, keep_link, kept_link, managed_invite, me, unit_in
+
 
 def _expires_at(form: InviteForm | LettersForm, org: Organisation) -> datetime:
     """The chosen date's end in the organisation's zone, or the preset."""

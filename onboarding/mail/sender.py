@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..models import utcnow
-from ..services import outbox
+from . import outbox
 from .backends import BACKENDS
 
 

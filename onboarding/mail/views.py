@@ -6,9 +6,8 @@ from __future__ import annotations
 from flask import abort, current_app, render_template
 
 from ..db import get_session
-from ..services import outbox
+from . import outbox
 from .blueprint import bp
-
 
 
 @bp.before_request

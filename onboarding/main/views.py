@@ -8,10 +8,9 @@ from .. import health
 from ..db import get_session
 from ..extensions import csrf
 from ..models import utcnow
+from ..people.members import holds_admin_rights, memberships_of
 from ..security import safe_next
-from ..services.members import holds_admin_rights, memberships_of
 from .blueprint import bp
-
 
 
 @bp.get("/")

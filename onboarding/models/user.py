@@ -67,7 +67,7 @@ class User(Base):
         return self.status == "active"
 
     # Set for the logged-in user of a request: the identity of their login
-    # session (services/login_sessions.py). Not a column.
+    # session (people/login_sessions.py). Not a column.
     login_identity = None
 
     def get_id(self) -> str:

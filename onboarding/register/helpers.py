@@ -7,9 +7,9 @@ from flask import abort, make_response, render_template, session
 
 from ..db import get_session
 from ..fields import masked_email
+from ..invites import operations as invites
 from ..models import Invite, User
 from ..security import serializer, signing_keys
-from ..services import invites
 from ..web import now
 
 STATE = "registration"

@@ -5,12 +5,12 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from ..core.errors import NotFound
 from ..db import get_session
 from ..models import Invite
-from ..services import join_requests
-from ..services.errors import NotFound
 from ..vocabulary import words
 from ..web import commit, now
+from . import join_requests
 from .forms import JoinRequestForm
 
 

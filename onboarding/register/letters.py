@@ -3,16 +3,18 @@ pupil's parent a code, a confirmation link and the class's parent link."""
 from __future__ import annotations
 
 from flask import abort, render_template
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, gettext as _
 
 from .. import texts
 from ..db import get_session
+from ..invites import operations as invites
+from ..mail import outbox
 from ..models import Invite, User
 from ..security import external_url, signing_keys
-from ..services import codes, invites, outbox, registration
 from ..web import now, pepper
+from . import codes, flow as registration
 from .helpers import parent_link_token
+
 
 def send_code(user: User, invite: Invite, parent_email: str | None = None) -> None:
     """Queue a new code (to the user, or to the pupil's parent); raises if sent too often."""

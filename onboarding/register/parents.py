@@ -8,16 +8,17 @@ from __future__ import annotations
 from flask import abort, current_app, render_template
 
 from .. import texts
+from ..core.errors import CodeExpired
 from ..db import get_session
 from ..extensions import limiter
+from ..invites import operations as invites
 from ..models import Invite, User
 from ..security import external_url, load_signed_ids, signing_keys
-from ..services import codes, invites, registration
-from ..services.errors import CodeExpired
 from ..web import client_ip, commit, now, pepper, user_agent
+from . import codes, flow as registration
+from .blueprint import bp
 from .forms import ParentConfirmForm
 from .helpers import PARENT_SALT
-from .blueprint import bp
 
 
 def _load(token: str) -> tuple[User, Invite, int]:

@@ -12,15 +12,16 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from .. import texts
+from ..core.errors import ConsentRequired, NotFound
 from ..db import get_session
+from ..invites import granting, operations as invites
 from ..invites.texts import already_member_text, not_for_account_text
 from ..models import User
-from ..services import granting, invites, registration
-from ..services.errors import ConsentRequired, NotFound
 from ..web import client_ip, commit, now, user_agent
+from . import flow as registration
+from .blueprint import bp
 from .forms import RedeemForm
 from .helpers import usable_invite
-from .blueprint import bp
 
 STEP = "confirm"
 

@@ -16,25 +16,25 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import texts
 from ..auth.sessions import start_session
+from ..core.errors import CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong, EmailTaken, LoginTaken
 from ..db import get_session
 from ..extensions import limiter
 from ..fields import masked_email
+from ..invites import operations as invites
+from ..invites.granting import ChildNameRequired
 from ..models import Invite, User
-from ..services import codes, invites, registration
-from ..services.errors import (
-    CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong, EmailTaken, LoginTaken,
-)
-from ..services.granting import ChildNameRequired
-from ..services.org_policy import learners_join
+from ..orgs.policy import learners_join
 from ..web import client_ip, commit, hasher, now, pepper, user_agent
+from . import codes, flow as registration
+from .blueprint import bp
 from .forms import (
     AdultForm, CodeForm, ContinueForm, ParentForm, PersonalDataConsentForm, ResendForm, StudentOwnForm,
     StudentStartForm, StudentYoungForm,
 )
-from .blueprint import bp
 from .helpers import STATE, STUDENT, masked, registration_state, usable_invite
 from .join import join_request
 from .letters import send_code
+
 
 def _address_key() -> str:
     address = request.form.get("email") or request.form.get("parent_email") or ""

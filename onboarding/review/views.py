@@ -5,25 +5,24 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from ..core.errors import NotFound, PermissionDenied
 from ..db import get_session
+from ..invites import operations as invites
+from ..mail import outbox
 from ..models import Organisation
+from ..orgs import structure as orgs
+from ..people import accounts, members, parents as parent_links, teachers as verification
+from ..people.parents import MAX_GUARDIANS, TooManyGuardians
+from ..register import join_requests
 from ..security import external_url, signing_keys
-from ..services import accounts, invites, join_requests, members, orgs, outbox
-from ..services import parents as parent_links
-from ..services import teachers as verification
-from ..services.parents import MAX_GUARDIANS, TooManyGuardians
-from ..services.errors import NotFound, PermissionDenied
 from ..vocabulary import words
 from ..web import admin_required, commit, member_org, now
-from .forms import ApproveForm, DecideForm, MatchChildForm, ReasonForm
 from .blueprint import bp
-
+from .forms import ApproveForm, DecideForm, MatchChildForm, ReasonForm
 
 
 def _mail(org: Organisation, to: str, subject, template: str, **context) -> None:

@@ -110,7 +110,8 @@ def seed_school(live_server, *, units: str = "1А 2А 5А", teacher: Person | No
     homeroom teacher of `lead_of`, made through the services (for paths that
     start after the administrator's path); returns their ids."""
     from onboarding.models import Membership, utcnow
-    from onboarding.services import accounts, orgs
+    from onboarding.orgs import structure as orgs
+    from onboarding.people import accounts
     from onboarding.web import hasher
 
     admin = Person("Ювакаева", "Лилия", "Рашидовна", "admin@school7.ru")
@@ -150,10 +151,9 @@ def make_link(live_server, ids: dict, *, kind: str, unit: str, creator: str = "t
     """An invite link made through the invite service, as its creator would."""
     from datetime import timedelta
 
-    from onboarding.models import Unit, User, utcnow
-    from onboarding.models import Organisation
+    from onboarding.invites import operations as invites
+    from onboarding.models import Organisation, Unit, User, utcnow
     from onboarding.security import external_url, signing_keys
-    from onboarding.services import invites
 
     with live_server.app.app_context():
         db = live_server.session()

@@ -4,7 +4,6 @@ the homeroom teacher of 2А, makes a parent link and a pupil link (each with
 its QR code and print view) and printable letters for the class's parents."""
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import expect
 

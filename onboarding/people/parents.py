@@ -8,12 +8,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..chats import operations as chats
+from ..core import audit
+from ..core.errors import DomainError, NotFound, PermissionDenied
 from ..models import Membership, Organisation, ParentLink, User
-from . import audit, chats, members
-from .errors import DomainError, NotFound, PermissionDenied
+from ..orgs.policy import learners_join
+from . import members
 from .members import check_not_own
-from .org_policy import learners_join
-
 
 MAX_GUARDIANS = 4
 

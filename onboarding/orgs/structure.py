@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..chats import operations as chats
+from ..core import audit
+from ..core.errors import UnitNameTaken
 from ..models import Organisation, Unit, unit_sort_key
-from . import audit, chats
-from .org_policy import policy
-from .errors import UnitNameTaken
+from .policy import policy
 
 MAX_UNITS_AT_ONCE = 60
 

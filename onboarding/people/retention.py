@@ -49,9 +49,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from ..models import (AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, InviteRedemption, JoinRequest,
-                      LoginSession, Membership, OutboxMessage, ParentLink, PasswordResetRequest, User)
-from . import audit
+from ..core import audit
+from ..models import (
+    AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, InviteRedemption, JoinRequest, LoginSession, Membership,
+    OutboxMessage, ParentLink, PasswordResetRequest, User,
+)
 
 RETENTION = timedelta(days=30)
 DELETED_NAME = "Удалённый пользователь"

@@ -7,11 +7,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from ..chats import operations as chats
+from ..core import audit
+from ..core.errors import NotFound
 from ..models import JoinRequest, Membership, ParentLink, Unit
-from . import audit, chats, members
-from .errors import NotFound
+from ..orgs.structure import staff_room
+from . import members
 from .members import check_not_own
-from .orgs import staff_room
 
 
 def pending_teachers(session: Session, org_id: int) -> list[Membership]:

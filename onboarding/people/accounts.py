@@ -7,9 +7,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..core import audit
+from ..core.errors import EmailTaken, LoginTaken
 from ..models import User
-from . import audit
-from .errors import EmailTaken, LoginTaken
 from .passwords import dummy_verify, hash_password, verify_password
 
 

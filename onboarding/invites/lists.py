@@ -3,17 +3,17 @@ joined by each, revoking them (one, or every unclaimed one of a unit) and
 regenerating one (revoke and make the same again)."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from datetime import datetime, timedelta
-
+from ..core import audit
+from ..core.errors import InviteRevoked, NotFound, PermissionDenied
 from ..models import Invite, InviteRedemption, Organisation, Unit, User
-from . import audit
-from .errors import InviteRevoked, NotFound, PermissionDenied
-from .invite_rights import CREATABLE_KINDS, TEACHER_KINDS, check_teacher_may_invite, may_manage
-from .invites import MAX_LIFETIME, create_invite
-from .members import is_admin, memberships_of
+from ..people.members import is_admin, memberships_of
+from .operations import MAX_LIFETIME, create_invite
+from .rights import CREATABLE_KINDS, TEACHER_KINDS, check_teacher_may_invite, may_manage
 
 
 def visible_invites(session: Session, user: User, org: Organisation, unit: Unit | None = None) -> list[Invite]:

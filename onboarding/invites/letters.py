@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from ..models import Invite, Organisation, Unit, User
-from .invites import create_invite
+from .operations import create_invite
 
 MAX_LETTERS = 60
 

@@ -18,12 +18,15 @@ from argon2 import PasswordHasher
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..consent import operations as consent
+from ..core import audit, tokens
+from ..core.errors import CodeExpired, ConsentRequired, DomainError, EmailTaken, NotFound
+from ..invites import granting, operations as invites
 from ..models import Invite, Membership, Organisation, Unit, User
-from . import audit, codes, consent, granting, invites, tokens
-from .accounts import create_user, find_by_email, login_name_taken
-from .org_policy import learners_join
-from .errors import CodeExpired, ConsentRequired, DomainError, EmailTaken, NotFound
-from .passwords import hash_password, verify_password
+from ..orgs.policy import learners_join
+from ..people.accounts import create_user, find_by_email, login_name_taken
+from ..people.passwords import hash_password, verify_password
+from . import codes
 
 ADULT_AGE = 14  # 152-ФЗ: a parent consents for a child under 14
 CONSENT_BY_PARENT = "parent_consent"

@@ -10,11 +10,11 @@ from typing import Iterable
 
 from sqlalchemy.orm import Session
 
+from ..core.errors import DomainError, NotFound, PermissionDenied
 from ..models import Invite, Membership, Organisation, Unit, User
-from .errors import DomainError, NotFound, PermissionDenied
-from .orgs import list_units
-from .org_policy import learners_join
-from .members import is_admin, memberships_of
+from ..orgs.policy import learners_join
+from ..orgs.structure import list_units
+from ..people.members import is_admin, memberships_of
 
 # What people create through the site (admin invites come from the operator).
 CREATABLE_KINDS = ("staff", "student", "parent", "pupil", "guardian", "join")

@@ -7,10 +7,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import audit
+from ..core.errors import DomainError, NotFound
 from ..models import Chat, ChatMember, InviteRedemption, Organisation, ParentLink, Unit, User, invite_chat
-from . import audit, members
-from .org_policy import policy, standard_chat_kinds
-from .errors import DomainError, NotFound
+from ..orgs.policy import policy, standard_chat_kinds
+from ..people import members
 
 # Chat titles are stored in Russian, as members see them.
 STANDARD_TITLES = {

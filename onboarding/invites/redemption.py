@@ -6,15 +6,13 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..core import audit
+from ..core.errors import InviteUsedUp
 from ..models import Invite, InviteRedemption, Membership, ParentLink, User
-from . import audit
-from .errors import InviteUsedUp
-from .invite_rights import creator_may_still
-from .invites import (
-    AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_addressee, check_usable,
-)
-from .parents import has_room_for_guardian
-from .members import memberships_of
+from ..people.members import memberships_of
+from ..people.parents import has_room_for_guardian
+from .operations import AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_addressee, check_usable
+from .rights import creator_may_still
 
 
 def may_redeem(session: Session, invite: Invite, user: User) -> None:

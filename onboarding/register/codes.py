@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..core.errors import CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong
 from ..models import EmailCode
-from .errors import CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong
 
 LIFETIME = timedelta(minutes=10)
 MAX_ATTEMPTS = 5

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
+from ..core.errors import PermissionDenied
 from ..models import Membership
-from .errors import PermissionDenied
 
 _MEMBERSHIPS = "memberships_of"
 

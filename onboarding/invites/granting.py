@@ -14,11 +14,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..core import audit
+from ..core.errors import DomainError, NotFound
 from ..models import Invite, Membership, ParentLink, User
-from . import audit, members, redemption
-from .errors import DomainError, NotFound
-from .orgs import staff_room
-
+from ..orgs.structure import staff_room
+from ..people import members
+from . import redemption
 
 REDEEMABLE_KINDS = ("admin", "staff", "student", "pupil", "parent", "guardian")
 

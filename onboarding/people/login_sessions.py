@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from ..core.tokens import hash_nonce, is_row_id, new_nonce, nonce_matches
 from ..models import LoginSession, User
-from .tokens import hash_nonce, is_row_id, new_nonce, nonce_matches
 
 _IDENTITY = re.compile(r"^([0-9]{1,10}):([A-Za-z0-9_-]{22}):([0-9]{1,10})$")
 

@@ -11,11 +11,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..core import audit
+from ..core.errors import DomainError, NotFound, PermissionDenied
+from ..invites import operations as invites
 from ..models import Invite, JoinRequest, Unit, User
-from . import audit, invites
-from .errors import DomainError, NotFound, PermissionDenied
-from .org_policy import learners_join
-from .orgs import staff_room
+from ..orgs.policy import learners_join
+from ..orgs.structure import staff_room
 
 APPROVED_INVITE_LIFETIME = timedelta(days=14)
 PENDING_PER_EMAIL = 3

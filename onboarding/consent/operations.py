@@ -7,10 +7,12 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import ConsentRecord, Membership, ParentLink, Unit, User
 from .. import texts
-from . import accounts, audit, chats, members
-from .errors import NotFound, PermissionDenied
+from ..chats import operations as chats
+from ..core import audit
+from ..core.errors import NotFound, PermissionDenied
+from ..models import ConsentRecord, Membership, ParentLink, Unit, User
+from ..people import accounts, members
 
 
 def record_consent(

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..core import audit, tokens
+from ..core.errors import DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, TokenInvalid
 from ..models import Chat, Invite, Membership, Organisation, Unit, User
-from . import audit, tokens
-from .errors import DomainError, InviteExpired, InviteInvalid, InviteRevoked, InviteUsedUp, NotFound, TokenInvalid
-from .invite_rights import PERSONAL_KINDS, creator_may_still, may_create
-from .orgs import staff_room
-from .parents import MAX_GUARDIANS, TooManyGuardians, has_room_for_guardian
+from ..orgs.structure import staff_room
+from ..people.parents import MAX_GUARDIANS, TooManyGuardians, has_room_for_guardian
+from .rights import PERSONAL_KINDS, creator_may_still, may_create
 
 SALT = "invite"
 ADMIN_INVITE_LIFETIME = timedelta(days=14)

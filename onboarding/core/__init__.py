@@ -1,0 +1,1 @@
+"""What every feature uses: the audit log, domain errors, signed tokens."""

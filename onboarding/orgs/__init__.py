@@ -1,0 +1,1 @@
+"""Organisations: their structure (units, the staff room) and what each kind is."""

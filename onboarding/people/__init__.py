@@ -1,0 +1,1 @@
+"""People: accounts, passwords, memberships, parents, teachers, sessions, retention."""
