@@ -15,7 +15,6 @@ from ..web import admin_required, commit, now
 from .blueprint import bp
 from .forms import ClassListForm, GradeLettersForm, GroupListForm, OrganisationForm
 
-MAX_NAME = 60
 
 
 @bp.get("/")
@@ -77,17 +76,19 @@ def create_units(org: Organisation):
         if form.validate():
             specs = orgs.parse_group_names(form.names.data)
             field = form.names
-            too_long = [spec.name for spec in specs if len(spec.name) > MAX_NAME or has_forbidden_characters(spec.name)]
-            if too_long:
-                field.errors.append(_("A group name may be at most %(max)d characters.", max=MAX_NAME))
+            if any(has_forbidden_characters(spec.name) for spec in specs):
+                field.errors.append(_("A group name may be at most %(max)d characters.", max=orgs.MAX_UNIT_NAME))
                 specs = []
-    if specs and len(specs) > orgs.MAX_UNITS_AT_ONCE:
-        field.errors.append(_("At most %(count)d at once, please.", count=orgs.MAX_UNITS_AT_ONCE))
-        specs = []
     if specs:
         db = get_session()
         try:
             units = orgs.create_units(db, org, specs, actor_id=current_user.id, now=now())
+        except orgs.TooManyUnits:
+            db.rollback()
+            field.errors.append(_("At most %(count)d at once, please.", count=orgs.MAX_UNITS_AT_ONCE))
+        except orgs.UnitNameTooLong:
+            db.rollback()
+            field.errors.append(_("A group name may be at most %(max)d characters.", max=orgs.MAX_UNIT_NAME))
         except UnitNameTaken as error:
             db.rollback()
             field.errors.append(_("Already exists: %(names)s.", names=", ".join(error.names)))

@@ -67,14 +67,14 @@ def _invited_chat_ids(session: Session, user_id: int, org_id: int) -> set[int]:
     ))
 
 
-def _in_force(membership, confirmed_units: set[int]) -> bool:
+def _in_force(membership, confirmed_units: set[int], teacher_state: str | None) -> bool:
     """Whether a membership opens its unit's chats: a teacher's once verified
     (the staff room's already while pending; a rejected teacher's never), an
     administrator's when vouched for, a parent's with a confirmed child there."""
     if membership.role == "teacher":
         if membership.unit.kind == "staff_room":
-            return membership.verification in ("pending", "verified")
-        return membership.verification == "verified"
+            return teacher_state in ("pending", "verified")
+        return teacher_state == "verified"
     if membership.role == "admin":
         return members.holds_admin_rights(membership)
     if membership.role == "parent":
@@ -91,7 +91,8 @@ def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
     if any(m.role == "parent" for m in held):
         confirmed_units = set(session.scalars(select(ParentLink.unit_id).where(
             ParentLink.parent_id == user_id, ParentLink.org_id == org_id, ParentLink.status == "confirmed")))
-    held = [m for m in held if _in_force(m, confirmed_units)]
+    teacher_state = members.teacher_verification(held)
+    held = [m for m in held if _in_force(m, confirmed_units, teacher_state)]
     if not held:
         return []
     invited = _invited_chat_ids(session, user_id, org_id)

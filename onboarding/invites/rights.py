@@ -14,7 +14,7 @@ from ..core.errors import DomainError, NotFound, PermissionDenied
 from ..models import Invite, Membership, Organisation, Unit, User
 from ..orgs.policy import learners_join
 from ..orgs.structure import list_units
-from ..people.members import is_admin, memberships_of
+from ..people.members import is_admin, memberships_of, teacher_verification
 
 # What people create through the site (admin invites come from the operator).
 CREATABLE_KINDS = ("staff", "student", "parent", "pupil", "guardian", "join")
@@ -57,12 +57,12 @@ def may_create(session: Session, user: User, org: Organisation, kind: str, unit:
 
 def check_teacher_may_invite(memberships: Iterable[Membership]) -> None:
     """A teacher invites once the administrator has verified their status."""
-    staff = [m for m in memberships if m.role == "teacher" and m.unit.kind == "staff_room"]
-    if not staff:
+    if not any(m.role == "teacher" and m.unit.kind == "staff_room" for m in memberships):
         raise PermissionDenied("not_staff")
-    if staff[0].verification == "rejected":
+    state = teacher_verification(list(memberships))
+    if state == "rejected":
         raise PermissionDenied("rejected")
-    if staff[0].verification != "verified":
+    if state != "verified":
         raise PermissionDenied("unverified")
 
 

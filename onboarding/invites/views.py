@@ -84,8 +84,6 @@ def create(org_id: int):
                 lead_unit = unit_in(org, form.lead_unit.data)
             else:
                 form.lead_unit.errors.append(_("Please choose the %(unit)s.", unit=words(org.kind).unit))
-        if kind in invite_rights.PERSONAL_KINDS and not form.pupil_name.data:
-            form.pupil_name.errors.append(_("A personal link needs the pupil's name."))
         if unit is not None and not form.errors:
             try:
                 invite, nonce = invites.create_invite(

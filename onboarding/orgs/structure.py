@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 
 from ..chats import operations as chats
 from ..core import audit
-from ..core.errors import UnitNameTaken
+from ..core.errors import DomainError, UnitNameTaken
 from ..models import Organisation, Unit, unit_sort_key
 from .policy import policy
 
 MAX_UNITS_AT_ONCE = 60
+MAX_UNIT_NAME = 60
 
 
 def create_organisation(
@@ -96,10 +97,26 @@ def parse_group_names(text: str) -> list[UnitSpec]:
     return [UnitSpec(name, None) for name in names if name]
 
 
+class TooManyUnits(DomainError):
+    pass
+
+
+class UnitNameTooLong(UnitNameTaken):
+    """Longer than MAX_UNIT_NAME; `names` lists them."""
+
+
 def create_units(
     session: Session, org: Organisation, specs: list[UnitSpec], *, actor_id: int, now: datetime
 ) -> list[Unit]:
-    """Create several units at once, each with its standard chats; all or none."""
+    """Create several units at once, each with its standard chats; all or none.
+
+    At most MAX_UNITS_AT_ONCE (TooManyUnits); names of at most MAX_UNIT_NAME
+    characters (UnitNameTooLong), none taken already (UnitNameTaken)."""
+    if len(specs) > MAX_UNITS_AT_ONCE:
+        raise TooManyUnits()
+    too_long = [spec.name for spec in specs if len(spec.name) > MAX_UNIT_NAME]
+    if too_long:
+        raise UnitNameTooLong(too_long)
     unique: dict[str, UnitSpec] = {}
     for spec in specs:
         unique.setdefault(spec.name.casefold(), spec)

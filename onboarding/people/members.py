@@ -42,6 +42,17 @@ def holds_admin_rights(membership: Membership) -> bool:
     return membership.role == "admin" and membership.verification in (None, "verified")
 
 
+def teacher_verification(memberships: list[Membership]) -> str | None:
+    """A teacher's status in the organisation — "verified", "pending",
+    "rejected" — or None if not staff. The administrator's decision changes
+    all their teacher memberships together; the staff room's is the one read
+    (any other's where a record has none, the best first)."""
+    teaching = [m for m in memberships if m.role == "teacher"]
+    staff_room = [m for m in teaching if m.unit.kind == "staff_room"]
+    states = {m.verification for m in (staff_room or teaching)}
+    return next((state for state in ("verified", "pending", "rejected") if state in states), None)
+
+
 def is_admin(memberships: list[Membership]) -> bool:
     return any(holds_admin_rights(m) for m in memberships)
 

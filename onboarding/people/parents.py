@@ -44,8 +44,10 @@ def has_room_for_guardian(session: Session, child_id: int, *, waiting_links: int
 
 
 def units_led_by(session: Session, user_id: int, org_id: int) -> list[int]:
-    return [m.unit_id for m in members.memberships_of(session, user_id, org_id)
-            if m.role == "teacher" and m.is_lead and m.verification == "verified"]
+    held = members.memberships_of(session, user_id, org_id)
+    if members.teacher_verification(held) != "verified":
+        return []
+    return [m.unit_id for m in held if m.role == "teacher" and m.is_lead]
 
 
 def pending_parent_links(session: Session, org_id: int, unit_ids: list[int]) -> list[ParentLink]:

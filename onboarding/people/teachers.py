@@ -85,8 +85,4 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
 def teacher_status(session: Session, user_id: int, org_id: int) -> str | None:
     """verified, pending, rejected, or None (not a teacher here): only a
     verified teacher (or an administrator) creates invites and chats."""
-    states = {m.verification for m in members.memberships_of(session, user_id, org_id) if m.role == "teacher"}
-    for state in ("verified", "pending", "rejected"):
-        if state in states:
-            return state
-    return None
+    return members.teacher_verification(members.memberships_of(session, user_id, org_id))

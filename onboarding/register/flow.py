@@ -68,6 +68,15 @@ def code_purpose(user: User) -> str:
     return CONFIRM_EMAIL if user.email else CONSENT_BY_PARENT
 
 
+def code_address(session: Session, user: User, parent_email: str | None = None) -> str | None:
+    """Where the account's code goes: its own e-mail, or (a young pupil) the
+    parent's address given now or the one the last code went to."""
+    if code_purpose(user) == CONFIRM_EMAIL:
+        return user.email
+    latest = codes.latest_code(session, user_id=user.id, purpose=CONSENT_BY_PARENT)
+    return parent_email or (latest.email if latest else None)
+
+
 def start_registration(
     session: Session,
     hasher: PasswordHasher,

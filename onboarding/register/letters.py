@@ -21,13 +21,9 @@ def send_code(user: User, invite: Invite, parent_email: str | None = None) -> No
     db = get_session()
     org = invite.organisation
     purpose = registration.code_purpose(user)
-    if purpose == registration.CONFIRM_EMAIL:
-        address = user.email
-    else:
-        latest = codes.latest_code(db, user_id=user.id, purpose=purpose)
-        address = parent_email or (latest.email if latest else None)
-        if address is None:
-            abort(404)
+    address = registration.code_address(db, user, parent_email)
+    if address is None:
+        abort(404)
     record, code = codes.issue_code(db, pepper=pepper(), user_id=user.id, purpose=purpose, email=address,
                                     now=now(), org_id=invite.org_id)
     if purpose == registration.CONFIRM_EMAIL:
