@@ -22,6 +22,7 @@ from onboarding import create_app
 from onboarding.core import tokens
 from onboarding.invites.operations import invite_token
 from onboarding.models import Base, Invite, Membership, ParentLink, utcnow
+from onboarding.orgs.policy import learners_join
 from onboarding.orgs import structure as orgs
 from onboarding.people import accounts
 from onboarding.security import signing_keys
@@ -153,6 +154,18 @@ def make_user(app, session):
 
 
 
+_FACTORY_HASHER = []
+
+
+def hasher_for_factories():
+    """A cheap Argon2 hasher for accounts the factories make on the side."""
+    from onboarding.people.passwords import make_hasher
+
+    if not _FACTORY_HASHER:
+        _FACTORY_HASHER.append(make_hasher(1, 1024, 1))
+    return _FACTORY_HASHER[0]
+
+
 @pytest.fixture
 def make_member(session):
     def make(user, org, role, unit=None, verification=None, is_lead=False, confirmed_child="Иванов Ваня"):
@@ -166,8 +179,18 @@ def make_member(session):
                                 verification=verification, is_lead=is_lead, created_at=utcnow())
         session.add(membership)
         if role == "parent" and confirmed_child:
-            # A parent of the unit whose child a teacher has confirmed (their chats are open).
-            session.add(ParentLink(org_id=org.id, unit_id=unit.id, parent_id=user.id, child_id=None,
+            # A parent of the unit whose child a teacher has confirmed (their chats are open): in a
+            # school matched to a pupil's account, as the teacher must; in a kindergarten as named.
+            child_id = None
+            if learners_join(org.kind):
+                last, _sep, first = confirmed_child.partition(" ")
+                child = accounts.create_user(
+                    session, hasher_for_factories(), email=None, login=f"child{user.id}.{unit.id}",
+                    password=PASSWORD, last_name=last, first_name=first or last, now=utcnow(), status="active")
+                session.add(Membership(org_id=org.id, user_id=child.id, unit_id=unit.id, role="student",
+                                       created_at=utcnow()))
+                child_id = child.id
+            session.add(ParentLink(org_id=org.id, unit_id=unit.id, parent_id=user.id, child_id=child_id,
                                    child_name_given=confirmed_child, status="confirmed", created_at=utcnow(),
                                    decided_at=utcnow()))
         session.commit()
