@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .e2e_steps import Person, seed_school
+from .e2e_steps import Person, log_in, make_link, seed_school
 
 pytestmark = pytest.mark.browser
 
 TEACHER = Person("Петрова", "Анна", "Ивановна", "a.petrova@school7.ru")
+MIN_TARGET = 44
 
 
 def _focused_class(page) -> str:
@@ -51,3 +52,46 @@ def test_the_error_summary_takes_the_focus_and_leads_to_the_field(live_server, s
     journey.step("rules-errors")
     summary.get_by_role("link").first.click()
     assert page.evaluate("() => document.activeElement.id") == "agree"
+
+
+def _heights(page, selector: str) -> list[tuple[str, float]]:
+    found = []
+    for link in page.locator(selector).all():
+        box = link.bounding_box()
+        assert box is not None, f"{selector} is not shown on {page.url}"
+        found.append((link.inner_text().strip(), box["height"]))
+    assert found, f"nothing matches {selector} on {page.url}"
+    return found
+
+
+def _assert_tall(page, selector: str) -> None:
+    short = [(text, height) for text, height in _heights(page, selector) if height < MIN_TARGET]
+    assert not short, f"links under {MIN_TARGET} px on {page.url}: {short}"
+
+
+def test_links_that_stand_alone_are_44_px_tall(live_server, smtp_sink, phone):
+    ids = seed_school(live_server, teacher=TEACHER)
+    link = make_link(live_server, ids, kind="parent", unit="2А")
+    journey = phone()
+    page = journey.page
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Школа № 7")
+    _assert_tall(page, "main a[href*='/login']")  # «Войти» under «Уже есть учётная запись?»
+    journey.step("landing")
+    page.goto(live_server.url + "/login")
+    _assert_tall(page, "main a[href$='/password/forgot']")  # «Забыли пароль?»
+
+    page.goto(live_server.url + "/")
+    log_in(journey, TEACHER.email, step=False)
+
+    page.goto(live_server.url + "/chats/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Мои чаты")
+    _assert_tall(page, "main a")  # the links under «Мои чаты»
+    journey.step("my-chats")
+
+    page.goto(f"{live_server.url}/org/{ids['org']}/units/{ids['units']['2А']}/invites")
+    _assert_tall(page, "main .card > a, main .secondary-action a")  # «Подробнее», «Все ссылки-приглашения»
+    page.locator("main .card > a").first.click()
+    _assert_tall(page, "main .secondary-action a")  # the share page's secondary actions
+    journey.step("share")
