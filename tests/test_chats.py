@@ -38,7 +38,10 @@ def test_join_leave_and_join_again(app, client, session, auth, make_org, make_us
     assert client.post(f"/chats/{chat.id}/join").status_code == 302
     mine = client.get("/chats/")
     assert "Родители класса 2Б" in mine.text and f"/chats/{chat.id}/leave" in mine.text
-    assert client.post(f"/chats/{chat.id}/leave").status_code == 302
+    asked = client.post(f"/chats/{chat.id}/leave")  # leaving asks first
+    assert asked.status_code == 200 and "Покинуть чат «Родители класса 2Б»?" in asked.text
+    assert fresh(session).query(ChatMember).filter_by(user_id=parent.id, left_at=None).count() == 1
+    assert client.post(f"/chats/{chat.id}/leave", data={"confirmed": "yes"}).status_code == 302
     row = fresh(session).query(ChatMember).filter_by(user_id=parent.id).one()
     assert row.left_at is not None
     fresh(session)

@@ -61,3 +61,44 @@ def test_a_radio_group_error_links_to_its_first_choice(app, client, auth, make_o
     assert response.status_code == 422
     summary = summary_of(response.text)
     assert '<a href="#kind-0">' in summary and 'id="kind-0"' in response.text
+
+
+# --- Leaving a chat ----------------------------------------------------------
+
+
+def test_leaving_a_chat_asks_first_and_is_not_called_like_logging_out(app, client, session, auth, make_org,
+                                                                       make_user, make_member):
+    org = make_org()
+    parent = make_user(email="p@mail.ru")
+    make_member(parent, org, "parent", unit="2Б")
+    _rules(session, parent, org)
+    chat = _chat(session, org, "parents", "2Б")
+    auth.login("p@mail.ru")
+    assert client.post(f"/chats/{chat.id}/join").status_code == 302
+
+    mine = client.get("/chats/").text
+    assert '>Покинуть чат</button>' in mine and 'aria-label="Покинуть чат «Родители класса 2Б»"' in mine
+    main = mine[mine.index("<main"):]
+    assert "Выйти" not in main  # «Выйти» is logging out, in the header only
+
+    asked = client.post(f"/chats/{chat.id}/leave", data={"next": "/chats/"})
+    assert asked.status_code == 200
+    assert "<h1>Покинуть чат «Родители класса 2Б»?</h1>" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text and '>Остаться в чате</a>' in asked.text
+    assert 'href="/chats/"' in asked.text
+    assert fresh(session).query(ChatMember).filter_by(user_id=parent.id, left_at=None).count() == 1
+
+    done = client.post(f"/chats/{chat.id}/leave", data={"confirmed": "yes"}, follow_redirects=True)
+    assert "Вы покинули чат «Родители класса 2Б»." in done.text
+    assert fresh(session).query(ChatMember).filter_by(user_id=parent.id, left_at=None).count() == 0
+
+
+def test_the_leave_question_is_not_asked_of_a_non_member(app, client, session, auth, make_org, make_user,
+                                                         make_member):
+    org = make_org()
+    parent = make_user(email="p@mail.ru")
+    make_member(parent, org, "parent", unit="2Б")
+    chat = _chat(session, org, "parents", "2Б")
+    auth.login("p@mail.ru")
+    assert client.post(f"/chats/{chat.id}/leave").status_code == 404
+    assert client.post(f"/chats/{chat.id}/leave", data={"confirmed": "yes"}).status_code == 404

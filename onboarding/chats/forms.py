@@ -13,6 +13,12 @@ class RulesForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
-    """A button that joins or leaves one chat (CSRF only)."""
+    """A button that joins or leaves one chat (CSRF only); leaving asks once
+    more, and the confirmation page sends `confirmed=yes`."""
 
     next = HiddenField()
+    confirmed = HiddenField()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -20,6 +20,7 @@ from ..models import Chat, Organisation
 from ..orgs.policy import QUIET_FROM, QUIET_UNTIL
 from ..people import parents, teachers
 from ..people.members import memberships_of
+from ..register import steps as registration_steps
 from ..security import external_url, safe_next
 from ..web import client_ip, commit, member_org, now, user_agent
 from . import operations as chats
@@ -54,6 +55,14 @@ def quiet_hours(org: Organisation, at: datetime) -> dict:
             "utc": f"UTC{'+' if hours >= 0 else '−'}{abs(hours):02d}:{minutes:02d}"}
 
 
+def meets_parents_chat(org: Organisation) -> bool:
+    """Whether the parents' chat of a unit is, or will be once a child is
+    confirmed, open to this member (its quiet hours concern them): a
+    parent's or a teacher's role in a unit, never a pupil's."""
+    return any(m.role in chats.CHAT_AUDIENCE["parents"] and m.unit.kind != "staff_room"
+               for m in memberships_of(get_session(), current_user.id, org.id))
+
+
 @bp.route("/org/<int:org_id>/rules", methods=["GET", "POST"])
 @login_required
 def rules(org_id: int):
@@ -68,11 +77,15 @@ def rules(org_id: int):
                                   version=texts.CHAT_RULES_VERSION, now=now(), ip=client_ip(),
                                   user_agent=user_agent())
         commit(db)
+        if registration_steps.finish_path(session, org.id):
+            flash(_("Welcome! Your registration is complete."), "success")
         return redirect(safe_next(form.next.data) or url_for("chats.choose", org_id=org.id))
     accepted_before = consent.current_consent(get_session(), subject_id=current_user.id, org_id=org.id,
                                               kind="chat_rules") is not None
     return render_template("chats/rules.html", org=org, text=text, form=form, version=texts.CHAT_RULES_VERSION,
-                           quiet=quiet_hours(org, now()), changed=accepted_before and not _rules_accepted(org))
+                           quiet=quiet_hours(org, now()) if meets_parents_chat(org) else None,
+                           changed=accepted_before and not _rules_accepted(org),
+                           path=registration_steps.path_in_progress(session, org.id))
 
 
 @bp.get("/org/<int:org_id>")
@@ -140,12 +153,18 @@ def leave(chat_id: int):
     if not form.validate_on_submit():
         abort(400)
     db = get_session()
+    if not form.is_confirmed:
+        # Leaving is a second step: the page asks, the member confirms (no script needed).
+        if not chats.is_member(db, chat.id, current_user.id):
+            abort(404)
+        return render_template("chats/leave.html", chat=chat, form=form,
+                               back=safe_next(form.next.data) or url_for("chats.mine"))
     try:
         chats.leave_chat(db, chat.id, user_id=current_user.id, now=now())
     except NotFound:
         abort(404)
     commit(db)
-    flash(_("You have left «%(chat)s».", chat=chat.title), "success")
+    flash(_("You have left the chat «%(chat)s».", chat=chat.title), "success")
     return redirect(safe_next(form.next.data) or url_for("chats.mine"))
 
 
