@@ -1,8 +1,11 @@
 """What the invite pages share: the acting user, the organisation and unit
-in the URL, an invite the user manages, and the links made in this browser."""
+in the URL, an invite the user manages, and its link shown again."""
 from __future__ import annotations
 
-from flask import abort, render_template, session
+from functools import partial
+from typing import Callable
+
+from flask import abort, render_template
 from flask_login import current_user
 
 from ..core.errors import NotFound, PermissionDenied
@@ -11,12 +14,6 @@ from ..models import Invite, Organisation, Unit, User
 from ..security import external_url, signing_keys
 from . import operations as invites, rights as invite_rights
 from .texts import denial_text
-
-# Links created in this browser session, shown on their share page: the
-# database keeps only a hash of each link's secret.
-LINKS = "invite_links"
-MAX_KEPT_LINKS = 20
-
 
 def me() -> User:
     return current_user._get_current_object()
@@ -42,15 +39,21 @@ def managed_invite(org: Organisation, invite_id: int) -> Invite:
     return invite
 
 
-def keep_link(invite: Invite, nonce: str) -> None:
-    kept = dict(session.get(LINKS) or {})
-    kept[str(invite.id)] = invites.invite_token(signing_keys(), invite, nonce)
-    session[LINKS] = dict(list(kept.items())[-MAX_KEPT_LINKS:])
+def derive_nonce() -> Callable[[int], str]:
+    """What the pages give `create_invite`: nonces derived under the current
+    key, so the link can be shown again to whoever may manage it."""
+    return partial(invites.link_nonce, signing_keys()[-1])
 
 
 def kept_link(invite: Invite) -> str | None:
-    token = (session.get(LINKS) or {}).get(str(invite.id))
-    return external_url("invites.landing", token=token) if token else None
+    """The invite's link, rebuilt with the current key; None when it can't be
+    shown again (a random nonce from before links were derived, or a nonce
+    derived under a key since rotated out: that link still works by its hash)."""
+    keys = signing_keys()
+    nonce = invites.rebuilt_nonce(keys[-1], invite)
+    if nonce is None:
+        return None
+    return external_url("invites.landing", token=invites.invite_token(keys, invite, nonce))
 
 
 def cannot_create(org: Organisation, error: PermissionDenied):

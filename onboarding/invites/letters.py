@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy.orm import Session
 
@@ -41,15 +42,17 @@ def create_letters(
     names: list[str],
     expires_at: datetime,
     now: datetime,
+    derive_nonce: Callable[[int], str] | None = None,
 ) -> list[Letter]:
-    """A personal parent invite (kind guardian) for each pupil, all or none."""
+    """A personal parent invite (kind guardian) for each pupil, all or none
+    (nonces from `derive_nonce`, as `create_invite` takes it)."""
     if not 1 <= len(names) <= MAX_LETTERS:
         raise ValueError("between 1 and MAX_LETTERS names")
     letters = []
     for name in names:
         invite, nonce = create_invite(
             session, org=org, unit=unit, kind="guardian", creator=creator, expires_at=expires_at,
-            max_uses=1, now=now, pupil_name=name,
+            max_uses=1, now=now, pupil_name=name, derive_nonce=derive_nonce,
         )
         letters.append(Letter(name, invite, nonce))
     return letters

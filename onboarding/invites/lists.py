@@ -4,6 +4,7 @@ regenerating one (revoke and make the same again)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
@@ -115,8 +116,10 @@ def revoke_unclaimed(session: Session, unit: Unit, *, actor: User, now: datetime
     return revoked
 
 
-def regenerate_invite(session: Session, invite: Invite, *, actor: User, now: datetime) -> tuple[Invite, str]:
-    """Revoke the invite and create the same again (a fresh link)."""
+def regenerate_invite(session: Session, invite: Invite, *, actor: User, now: datetime,
+                      derive_nonce: Callable[[int], str] | None = None) -> tuple[Invite, str]:
+    """Revoke the invite and create the same again (a fresh link; its nonce
+    from `derive_nonce`, as `create_invite` takes it)."""
     may_manage(session, actor, invite)
     if invite.kind not in CREATABLE_KINDS:
         raise PermissionDenied("kind")  # the operator's administrator link
@@ -132,7 +135,7 @@ def regenerate_invite(session: Session, invite: Invite, *, actor: User, now: dat
         session, org=invite.organisation, unit=invite.unit, kind=invite.kind, creator=actor,
         expires_at=min(expires_at, now + MAX_LIFETIME), max_uses=invite.max_uses, now=now,
         pupil_name=invite.pupil_name, child=child, grants_admin=invite.grants_admin, lead_unit=lead_unit,
-        invitee_email=invite.invitee_email,
+        invitee_email=invite.invitee_email, derive_nonce=derive_nonce,
     )
     audit.record(session, "invite.regenerated", now=now, org_id=invite.org_id, actor_id=actor.id, target=new,
                  replaces=invite.id)

@@ -15,7 +15,7 @@ from ..web import commit, member_org, now
 from . import lists as invite_lists, operations as invites, rights as invite_rights
 from .blueprint import bp
 from .forms import ConfirmForm
-from .helpers import cannot_create, keep_link, managed_invite, me, unit_in
+from .helpers import cannot_create, derive_nonce, managed_invite, me, unit_in
 from .texts import denial_text, kind_label
 
 # Lists name the last few who joined by each link; its page names them all.
@@ -139,13 +139,12 @@ def regenerate(org_id: int, invite_id: int):
         return question
     db = get_session()
     try:
-        new, nonce = invite_lists.regenerate_invite(db, invite, actor=me(), now=now())
+        new, _nonce = invite_lists.regenerate_invite(db, invite, actor=me(), now=now(), derive_nonce=derive_nonce())
     except (TooManyGuardians, PermissionDenied, InviteRevoked) as error:
         db.rollback()
         flash(_regenerate_refusal(error), "error")
         return redirect(_back(org, invite))
     commit(db)
-    keep_link(new, nonce)
     flash(_("Here is the new link. The old one no longer works."), "success")
     return redirect(url_for("invites.share", org_id=org.id, invite_id=new.id))
 

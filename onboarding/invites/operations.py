@@ -3,6 +3,9 @@ regenerating them, reading a link and checking it still works. Who may is
 in invite_rights, lists in invite_lists, redeeming in redemption."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import datetime, timedelta, timezone
 from typing import Callable, Sequence
 from zoneinfo import ZoneInfo
@@ -182,8 +185,11 @@ def create_invite(
     grants_admin: bool = False,
     lead_unit: Unit | None = None,
     invitee_email: str | None = None,
+    derive_nonce: Callable[[int], str] | None = None,
 ) -> tuple[Invite, str]:
-    """A new invite and its nonce (give it to `invite_token`; it is never stored).
+    """A new invite and its nonce (give it to `invite_token`; it is never
+    stored). With `derive_nonce` (`link_nonce` under the server's key) the
+    link can be shown again later by the key holder alone.
 
     A link that also makes an administrator is personal: one use, by the
     e-mail it names (`invitee_email`, normalised by the form)."""
@@ -216,7 +222,7 @@ def create_invite(
         session, org_id=org.id, unit_id=unit.id, kind=kind, now=now, expires_at=expires_at, max_uses=max_uses,
         created_by_id=creator.id, pupil_name=pupil_name or (child.full_name if child else None),
         child_id=child.id if child else None, grants_admin=grants_admin,
-        lead_unit_id=lead_unit.id if lead_unit else None, invitee_email=invitee_email,
+        lead_unit_id=lead_unit.id if lead_unit else None, invitee_email=invitee_email, derive_nonce=derive_nonce,
     )
 
 
@@ -259,6 +265,20 @@ def create_admin_invite(
 
 def invite_token(keys: Sequence[str], invite: Invite, nonce: str) -> str:
     return tokens.make_token(keys, SALT, invite.id, nonce)
+
+
+def link_nonce(key: str, invite_id: int) -> str:
+    """An invite's nonce derived from the server's key and its id (HMAC): the
+    database keeps only its hash, so only the key holder can rebuild the link."""
+    digest = hmac.new(key.encode("utf-8"), f"invite-link:{invite_id}".encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode("ascii")
+
+
+def rebuilt_nonce(key: str, invite: Invite) -> str | None:
+    """The invite's nonce if it was derived under `key`; None for a random
+    nonce (made before links were derived) or one derived under an older key."""
+    nonce = link_nonce(key, invite.id)
+    return nonce if tokens.nonce_matches(nonce, invite.nonce_hash) else None
 
 
 def load_invite(session: Session, keys: Sequence[str], token: str) -> Invite:

@@ -21,7 +21,7 @@ from ..web import commit, member_org, now
 from . import letters, lists as invite_lists, operations as invites, redemption, rights as invite_rights
 from .blueprint import bp
 from .forms import ConfirmForm, InviteForm, LettersForm
-from .helpers import cannot_create, keep_link, kept_link, managed_invite, me, unit_in
+from .helpers import cannot_create, derive_nonce, kept_link, managed_invite, me, unit_in
 from .operations import AlreadyMember, InviteCreatorLeft, InviteNotForAccount, InviteParameterInvalid
 from .qr import qr_svg
 from .texts import already_member_text, denial_text, kind_label, not_for_account_text
@@ -86,11 +86,11 @@ def create(org_id: int):
                 form.lead_unit.errors.append(_("Please choose the %(unit)s.", unit=words(org.kind).unit))
         if unit is not None and not form.errors:
             try:
-                invite, nonce = invites.create_invite(
+                invite, _nonce = invites.create_invite(
                     db, org=org, unit=unit, kind=kind, creator=me(), expires_at=_expires_at(form, org),
                     max_uses=form.max_uses.data, now=now(), pupil_name=form.pupil_name.data or None,
                     grants_admin=kind == "staff" and form.extra.data == "admin", lead_unit=lead_unit,
-                    invitee_email=form.invitee_email.data or None,
+                    invitee_email=form.invitee_email.data or None, derive_nonce=derive_nonce(),
                 )
             except NotFound:
                 abort(404)
@@ -112,7 +112,6 @@ def create(org_id: int):
                       max=MAX_GUARDIANS))
             else:
                 commit(db)
-                keep_link(invite, nonce)
                 return redirect(url_for("invites.share", org_id=org.id, invite_id=invite.id))
             db.rollback()
     status = 422 if form.errors else 200
@@ -165,7 +164,7 @@ def letters_page(org_id: int, unit_id: int):
         try:
             created = letters.create_letters(
                 db, org=org, unit=unit, creator=me(), names=form.names.names,
-                expires_at=_expires_at(form, org), now=now(),
+                expires_at=_expires_at(form, org), now=now(), derive_nonce=derive_nonce(),
             )
         except TooManyGuardians as error:
             db.rollback()
