@@ -67,8 +67,11 @@ def test_young_pupil_and_parent_through_smtp(smtp, app, session, make_org, make_
     assert session.query(ConsentRecord).filter_by(subject_id=user.id).one().given_by_email == "mama@mail.ru"
     session.rollback()
     assert pupil.post("/register/confirm/continue").status_code == 302
-    # The registration is over: the code page is gone for this browser.
-    assert pupil.post("/register/confirm", data={"code": code}).status_code == 404
+    # The registration is over: the code page only leads on to where the pupil is (the chats).
+    response = pupil.post("/register/confirm", data={"code": code})
+    assert response.status_code == 302 and "/chats/org/" in response.headers["Location"]
+    session.rollback()
+    assert session.query(ConsentRecord).filter_by(subject_id=user.id).count() == 1
 
     landing = phone.get(class_invite)
     assert landing.status_code == 200

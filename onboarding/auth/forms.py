@@ -6,6 +6,16 @@ from wtforms.validators import DataRequired, Length
 from ..fields import PlainText, email_field, new_password_field
 
 
+def remember_field() -> BooleanField:
+    """«Запомнить меня», ticked unless the person unticks it: 30 days on this
+    device, ended by logging out or changing the password."""
+    return BooleanField(
+        _l("Remember me on this device"), default=True,
+        description=_l("You stay logged in for 30 days, until you log out or change the password. "
+                       "Untick it on someone else's device."),
+    )
+
+
 class LoginForm(FlaskForm):
     identifier = StringField(
         _l("E-mail or login"),
@@ -18,7 +28,7 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(_l("Please enter your password.")), Length(max=1000)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField(_l("Remember me on this device"))
+    remember = remember_field()
 
 
 class ForgotPasswordForm(FlaskForm):

@@ -13,6 +13,8 @@ from ..people import accounts, login_sessions, password_reset
 from ..people.passwords import verify_password
 from ..security import external_url, load_signed_ids, safe_next, serializer
 from ..web import commit, hasher, now
+from ..register import resume
+from ..register.forms import ResendForm
 from .blueprint import bp
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm
 from .sessions import clear_session, start_session
@@ -31,7 +33,11 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
-        user = accounts.authenticate(db, hasher(), form.identifier.data, form.password.data)
+        unconfirmed, pending = resume.unconfirmed_with_password(db, hasher(), form.identifier.data,
+                                                               form.password.data)
+        user = None if unconfirmed else accounts.authenticate(db, hasher(), form.identifier.data, form.password.data)
+        if pending is not None:
+            return _not_confirmed_yet(form, pending)
         if user is None:
             form.password.errors.append(_("The e-mail, login or password is wrong."))
         else:
@@ -39,6 +45,17 @@ def login():
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
+
+
+def _not_confirmed_yet(form: LoginForm, user: User):
+    """The right password of an account whose address isn't confirmed: this
+    browser carries on with its registration (a new code, on request)."""
+    invite = resume.started_by(get_session(), user)
+    if invite is None or resume.needs_the_form(invite):
+        return render_template("auth/login.html", form=form, unconfirmed=True, resumed=False)
+    resume.resume_in_browser(user, invite)
+    return render_template("auth/login.html", form=form, unconfirmed=True, resumed=True,
+                           resend_form=ResendForm())
 
 
 @bp.post("/logout")

@@ -91,10 +91,12 @@ def start_registration(
     patronymic: str | None = None,
     phone: str | None = None,
     birth_date: date | None = None,
+    replaces: User | None = None,
 ) -> tuple[User, bool]:
     """An unconfirmed account for this invite's path (or the same one,
     restarted), and whether a code must be sent now (not for the same form
-    sent twice).
+    sent twice). `replaces` is the caller's own unconfirmed account of this
+    path (a mended address): it is deleted with its codes.
 
     Role and unit are never taken from the form: they come from the invite.
     Raises ConfirmedElsewhere or CodeResendTooSoon rather than restart a
@@ -105,6 +107,9 @@ def start_registration(
     if invite.role == "student" and not learners_join(invite.organisation.kind):
         raise LearnersDontJoin()
     invites.check_addressee(invite, email)
+    if replaces is not None and replaces.status == "unconfirmed" and (email is None or replaces.email != email):
+        session.execute(delete(User).where(User.id == replaces.id, User.status == "unconfirmed"))
+        audit.record(session, "user.registration_replaced", now=now, org_id=invite.org_id, user_id=replaces.id)
     if email is not None:
         existing = find_by_email(session, email)
         if existing is not None:

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ..auth.forms import remember_field
 from ..fields import code_field, email_field, has_forbidden_characters, name_field, new_password_field, phone_field
 
 
@@ -17,6 +18,7 @@ class AdultForm(FlaskForm):
     email = email_field(_l("E-mail"))
     phone = phone_field(_l("Mobile phone (optional)"))
     password = new_password_field(_l("Password"))
+    remember = remember_field()
 
 
 class ParentForm(AdultForm):
@@ -40,6 +42,7 @@ class StudentOwnForm(FlaskForm):
 
     email = email_field(_l("Your e-mail"))
     password = new_password_field(_l("Password"))
+    remember = remember_field()
 
 
 class LoginNameField(StringField):
@@ -61,6 +64,7 @@ class StudentYoungForm(FlaskForm):
     )
     password = new_password_field(_l("Password"))
     parent_email = email_field(_l("A parent's e-mail"))
+    remember = remember_field()
 
 
 class CodeForm(FlaskForm):
@@ -80,6 +84,21 @@ class ParentConfirmForm(FlaskForm):
         _l("I am the parent (legal guardian) and consent to the processing of my child's personal data"),
         validators=[DataRequired(_l("Without consent the account stays inactive."))],
     )
+
+
+class ParentAccountForm(FlaskForm):
+    """The parent who confirmed a young pupil's registration, for an account
+    of their own: the e-mail is the one the letter went to."""
+
+    last_name = name_field(_l("Last name"))
+    first_name = name_field(_l("First name"))
+    patronymic = name_field(_l("Patronymic (if any)"), required=False)
+    password = new_password_field(_l("Password"))
+    agree = BooleanField(
+        _l("I have read the text and consent to the processing of my personal data"),
+        validators=[DataRequired(_l("Without consent we can't register you."))],
+    )
+    remember = remember_field()
 
 
 class PersonalDataConsentForm(FlaskForm):

@@ -44,6 +44,6 @@ def parent_letter(user: User, code: str, record, invite: Invite, class_invite: I
         data_text=texts.personal_data_text(org.name, org.kind),
         link=external_url("register.parent_confirm", token=parent_link_token(user, record.id, invite)),
         parent_invite=external_url("invites.landing", token=invites.invite_token(signing_keys(), class_invite, nonce)),
-        expires_at=class_invite.expires_at,
+        expires_at=class_invite.expires_at, login_url=external_url("auth.login"),
     )
     return subject, body

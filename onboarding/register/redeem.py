@@ -6,9 +6,10 @@ child's name, consent for a new organisation) this page asks for it first.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import texts
@@ -16,14 +17,27 @@ from ..core.errors import ConsentRequired, NotFound
 from ..db import get_session
 from ..invites import granting, operations as invites
 from ..invites.texts import already_member_text, not_for_account_text
-from ..models import User
+from ..models import InviteRedemption, User
+from ..security import signing_keys
 from ..web import client_ip, commit, now, user_agent
 from . import flow as registration
 from .blueprint import bp
 from .forms import RedeemForm
-from .helpers import usable_invite
+from .helpers import usable_invite, where_now
 
 STEP = "confirm"
+
+
+def taken_by_current_user(token: str) -> bool:
+    """Whether the logged-in user has taken this invite already (back or
+    reload after the end of the path: on to where they are, never «used up»)."""
+    db = get_session()
+    try:
+        invite = invites.load_invite(db, signing_keys(), token)
+    except invites.InviteInvalid:
+        return False
+    return db.scalars(select(InviteRedemption.id).where(
+        InviteRedemption.invite_id == invite.id, InviteRedemption.user_id == current_user.id)).first() is not None
 
 
 def _refusal(error: Exception, invite, org) -> str:
@@ -40,6 +54,8 @@ def _refusal(error: Exception, invite, org) -> str:
 @bp.route("/redeem/<token>", methods=["GET", "POST"])
 @login_required
 def redeem(token: str):
+    if request.method == "GET" and taken_by_current_user(token):
+        return redirect(where_now())  # back or reload after taking it
     invite = usable_invite(token)
     if invite.kind == "join":
         return redirect(url_for("register.form", token=token))

@@ -1,39 +1,40 @@
-"""Registration by invite: the role's form, the e-mail code, personal-data consent.
+"""Registration by invite: the role's form (and a pupil's first page).
 
 The invite's token travels in the signed session cookie; every step loads the
-invite again and checks that it can still be used. A young pupil's code goes
-to a parent, who confirms by typing it on the pupil's screen or by the
-letter's link on their own phone (`parents.py`).
+invite again and checks that it can still be used. The code, consent and
+the end of the path are in `confirm.py`; a young pupil's parent confirms by
+the letter's link on their own phone (`parents.py`).
+
+What was typed (never the password) is kept with the registration, so that
+«Изменить адрес» on the code page brings the form back filled in; opening
+the link again goes on with the registration this browser has started.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from .. import texts
-from ..auth.sessions import start_session
-from ..core.errors import CodeExpired, CodeLimitReached, CodeResendTooSoon, CodeWrong, EmailTaken, LoginTaken
+from ..core.errors import CodeLimitReached, CodeResendTooSoon, EmailTaken, LoginTaken
 from ..db import get_session
 from ..extensions import limiter
 from ..fields import masked_email
 from ..invites import operations as invites
-from ..invites.granting import ChildNameRequired
-from ..models import Invite, User
+from ..models import Invite
 from ..orgs.policy import learners_join
-from ..web import client_ip, commit, hasher, now, pepper, user_agent
-from . import codes, flow as registration
+from ..web import commit, hasher, now
+from . import flow as registration
 from .blueprint import bp
-from .forms import (
-    AdultForm, CodeForm, ContinueForm, ParentForm, PersonalDataConsentForm, ResendForm, StudentOwnForm,
-    StudentStartForm, StudentYoungForm,
+from .forms import AdultForm, ParentForm, StudentOwnForm, StudentStartForm, StudentYoungForm
+from .helpers import (
+    KEPT_FIELDS, STATE, STUDENT, fill_form, kept_fields, replaced_registration, resumable, usable_invite, where_now,
 )
-from .helpers import STATE, STUDENT, masked, registration_state, usable_invite
 from .join import join_request
 from .letters import send_code
+from .redeem import taken_by_current_user
 
 
 def _address_key() -> str:
@@ -48,7 +49,8 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
     field = form.email if "email" in fields else (form.login if "login" in fields else None)
     for attempt in range(2):
         try:
-            user, needs_code = registration.start_registration(db, hasher(), invite, now=now(), **fields)
+            user, needs_code = registration.start_registration(db, hasher(), invite, now=now(),
+                                                               replaces=replaced_registration(token), **fields)
             if needs_code:
                 send_code(user, invite, parent_email)
         except IntegrityError:
@@ -80,9 +82,10 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
             earlier = session.get(STATE)
             typed = earlier.get("code") if isinstance(earlier, dict) and earlier.get("user") == user.id and \
                 earlier.get("v") == user.session_version else None
-            session[STATE] = {"token": token, "user": user.id, "v": user.session_version,
+            kept = {key: form[key].data for key in KEPT_FIELDS if key in form and isinstance(form[key].data, str)}
+            session[STATE] = {"token": token, "user": user.id, "v": user.session_version, "fields": kept,
+                              "remember": bool(form.remember.data),
                               **({"child": child} if child else {}), **({"code": typed} if typed else {})}
-            session.pop(STUDENT, None)
             return redirect(url_for("register.confirm"))
         db.rollback()
         return None
@@ -93,6 +96,10 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 @limiter.limit("5/minute;20/hour", methods=["POST"], key_func=_address_key)
 def form(token: str):
+    if request.method == "GET" and "change" not in request.args and resumable(token):
+        return redirect(url_for("register.confirm"))  # the link opened again: on with the registration
+    if current_user.is_authenticated and taken_by_current_user(token):
+        return redirect(where_now())  # back or reload after the end of the path
     invite = usable_invite(token)
     if invite.kind == "join":
         return join_request(invite, token)
@@ -102,8 +109,10 @@ def form(token: str):
         return _student_start(invite, token)
     names_child = invite.kind == "parent" and invite.child_id is None
     form = ParentForm() if names_child else AdultForm()
-    if not form.is_submitted() and invite.invitee_email:
-        form.email.data = invite.invitee_email
+    if not form.is_submitted():
+        fill_form(form, kept_fields(token))
+        if invite.invitee_email and not form.email.data:
+            form.email.data = invite.invitee_email
     if form.validate_on_submit():
         response = _begin(
             invite, token, form, child=form.child_name.data if names_child else None,
@@ -120,9 +129,14 @@ def _student_start(invite: Invite, token: str):
     if not learners_join(org.kind):
         abort(404)
     form = StudentStartForm()
-    if not form.is_submitted() and invite.pupil_name:
-        last, _sep, first = invite.pupil_name.partition(" ")
-        form.last_name.data, form.first_name.data = last, first
+    started = session.get(STUDENT)
+    if not form.is_submitted():
+        if isinstance(started, dict) and started.get("token") == token:
+            form.last_name.data, form.first_name.data = started["last_name"], started["first_name"]
+            form.birth_date.data = date.fromisoformat(started["birth_date"])
+        elif invite.pupil_name:
+            last, _sep, first = invite.pupil_name.partition(" ")
+            form.last_name.data, form.first_name.data = last, first
     if form.validate_on_submit():
         try:
             registration.student_route(org, invite.unit, form.birth_date.data, now())
@@ -132,13 +146,19 @@ def _student_start(invite: Invite, token: str):
             session[STUDENT] = {"token": token, "last_name": form.last_name.data,
                                 "first_name": form.first_name.data, "birth_date": form.birth_date.data.isoformat()}
             return redirect(url_for("register.student", token=token))
-    return render_template("register/student_start.html", form=form, invite=invite, org=org, token=token)
+    route = "parent" if invite.unit.is_primary else None
+    return render_template("register/student_start.html", form=form, invite=invite, org=org, token=token,
+                           route=route)
 
 
 @bp.route("/<token>/student", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 @limiter.limit("5/minute;20/hour", methods=["POST"], key_func=_address_key)
 def student(token: str):
+    if request.method == "GET" and "change" not in request.args and resumable(token):
+        return redirect(url_for("register.confirm"))
+    if current_user.is_authenticated and taken_by_current_user(token):
+        return redirect(where_now())
     invite = usable_invite(token)
     started = session.get(STUDENT)
     if invite.kind not in ("student", "pupil") or not isinstance(started, dict) or started.get("token") != token:
@@ -149,6 +169,8 @@ def student(token: str):
     names = {"last_name": started["last_name"], "first_name": started["first_name"], "birth_date": birth_date}
     if route == "own":
         form = StudentOwnForm()
+        if not form.is_submitted():
+            fill_form(form, kept_fields(token))
         if form.validate_on_submit():
             response = _begin(invite, token, form, email=form.email.data, password=form.password.data, **names)
             if response is not None:
@@ -157,6 +179,7 @@ def student(token: str):
         form = StudentYoungForm()
         if not form.is_submitted():
             form.login.data = registration.suggest_login(get_session(), names["first_name"], names["last_name"])
+            fill_form(form, kept_fields(token))
         if form.validate_on_submit():
             response = _begin(invite, token, form, parent_email=form.parent_email.data, login=form.login.data,
                               password=form.password.data, **names)
@@ -164,117 +187,3 @@ def student(token: str):
                 return response
     return render_template("register/student.html", form=form, route=route, invite=invite, org=org,
                            token=token, names=names)
-
-
-@bp.route("/confirm", methods=["GET", "POST"])
-@limiter.limit("10/minute", methods=["POST"])
-def confirm():
-    invite, user, state = registration_state(allow_active=True)
-    purpose = registration.code_purpose(user)
-    if user.status == "active":  # a parent confirmed on their own phone meanwhile
-        return render_template("register/parent_done_wait.html", form=ContinueForm(), user=user,
-                               org=invite.organisation, confirmed=True)
-    form = CodeForm()
-    db = get_session()
-    if form.validate_on_submit():
-        try:
-            record = codes.check_code(db, pepper=pepper(), user_id=user.id, purpose=purpose, code=form.code.data,
-                                      now=now())
-        except CodeWrong as error:
-            form.code.errors.append(_("The code is wrong. Attempts left: %(count)d.", count=error.attempts_left))
-        except CodeExpired:
-            form.code.errors.append(_("This code no longer works. Please ask for a new one."))
-        else:
-            if purpose == registration.CONFIRM_EMAIL:
-                commit(db)
-                session[STATE] = {**state, "code": record.id}  # this browser typed it
-                return redirect(url_for("register.consent"))
-            return _finish_young(invite, user, record.id)
-        commit(db)  # keep the counted attempt
-    latest = codes.latest_code(db, user_id=user.id, purpose=purpose)
-    return render_template("register/confirm.html", form=form, resend_form=ResendForm(), user=user,
-                           org=invite.organisation, young=purpose != registration.CONFIRM_EMAIL,
-                           address=masked(latest.email) if latest and not user.email else user.email,
-                           continue_form=ContinueForm())
-
-
-def _finish_young(invite: Invite, user: User, code_id: int):
-    """The parent's code typed on the pupil's screen: the parent's consent."""
-    db = get_session()
-    org = invite.organisation
-    registration.complete_registration(
-        db, invite, user, consent_text=texts.personal_data_text(org.name, org.kind),
-        consent_version=texts.PERSONAL_DATA_VERSION, now=now(), ip=client_ip(), user_agent=user_agent(),
-        code_id=code_id,
-    )
-    commit(db)
-    return _signed_in(user, invite)
-
-
-def _signed_in(user: User, invite: Invite):
-    """Logged in; on to the chat rules and choosing chats (the first
-    administrator goes to the console: the organisation has no units yet)."""
-    session.pop(STATE, None)
-    start_session(user)
-    flash(_("Welcome! Your registration is complete."), "success")
-    if invite.kind == "admin":
-        return redirect(url_for("main.index"))
-    return redirect(url_for("chats.choose", org_id=invite.org_id))
-
-
-@bp.post("/confirm/continue")
-def confirmed_elsewhere():
-    """The pupil's screen, after the parent confirmed by the letter's link."""
-    invite, user, _state_data = registration_state(allow_active=True)
-    if not ContinueForm().validate_on_submit():
-        abort(400)
-    if user.status != "active":
-        flash(_("Not confirmed yet. Ask your parent to open the letter and confirm, or type the code."), "error")
-        return redirect(url_for("register.confirm"))
-    return _signed_in(user, invite)
-
-
-@bp.post("/confirm/resend")
-@limiter.limit("5/minute;10/hour")
-def resend():
-    invite, user, _state_data = registration_state()
-    form = ResendForm()
-    if form.validate_on_submit():
-        db = get_session()
-        try:
-            send_code(user, invite)
-        except CodeResendTooSoon as error:
-            flash(_("A code was sent a moment ago. Please wait %(seconds)d seconds.", seconds=error.wait_seconds), "error")
-        except CodeLimitReached:
-            flash(_("Too many codes were sent to this address. Please try again in an hour."), "error")
-        else:
-            commit(db)
-            flash(_("A new code has been sent."), "success")
-    return redirect(url_for("register.confirm"))
-
-
-@bp.route("/consent", methods=["GET", "POST"])
-def consent():
-    invite, user, state = registration_state()
-    org = invite.organisation
-    db = get_session()
-    if not user.email or codes.confirmed_code(db, user_id=user.id, purpose=registration.CONFIRM_EMAIL,
-                                              code_id=state.get("code"), email=user.email) is None:
-        return redirect(url_for("register.confirm"))
-    text = texts.personal_data_text(org.name, org.kind)
-    form = PersonalDataConsentForm()
-    if form.validate_on_submit():
-        try:
-            registration.complete_registration(
-                db, invite, user, consent_text=text, consent_version=texts.PERSONAL_DATA_VERSION,
-                now=now(), ip=client_ip(), user_agent=user_agent(), child_name=state.get("child"),
-                code_id=state.get("code"),
-            )
-        except ChildNameRequired:
-            db.rollback()
-            session.pop(STATE, None)
-            return redirect(url_for("register.form", token=state["token"]))
-        commit(db)
-        return _signed_in(user, invite)
-    return render_template("register/consent.html", form=form, text=text, org=org,
-                           version=texts.PERSONAL_DATA_VERSION)

@@ -58,6 +58,7 @@ def register_by_link(journey, sink, link: str, person: Person, *, org_name: str,
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Подтвердите почту")
     expect(page.locator("main")).to_contain_text(person.email)
+    expect(page.locator("main")).to_contain_text("Шаг 2 из")
     journey.step("code")
 
     # A wrong code is refused with the attempts left; the right one from the e-mail passes.
@@ -191,10 +192,11 @@ def register_by_keyboard(journey, sink, link: str, person: Person, *, org_name: 
     expect(page.get_by_role("heading", level=1)).to_have_text("Регистрация")
     journey.step("form")
 
-    values = [(page.get_by_label("Фамилия", exact=True), person.last_name),
-              (page.get_by_label("Имя", exact=True), person.first_name),
-              (page.get_by_label("Отчество (при наличии)"), person.patronymic or "")]
-    values += [(page.locator(f"#{field_id}"), value) for field_id, value in (extra or {}).items()]
+    # The form's own order: a parent's child first («Ваш ребёнок»), then their own details («Вы»).
+    values = [(page.locator(f"#{field_id}"), value) for field_id, value in (extra or {}).items()]
+    values += [(page.get_by_label("Фамилия", exact=True), person.last_name),
+               (page.get_by_label("Имя", exact=True), person.first_name),
+               (page.get_by_label("Отчество (при наличии)"), person.patronymic or "")]
     values += [(page.get_by_label("Электронная почта"), person.email),
                (page.get_by_label("Пароль", exact=True), person.password)]
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
