@@ -140,3 +140,15 @@ def _leave_unit_unless_confirmed(session: Session, link: ParentLink, *, now: dat
     members.forget_memberships(session)
     chats.leave_ineligible_chats(session, user_id=link.parent_id, org_id=link.org_id, now=now,
                                  reason="parent_link_rejected")
+
+
+def reject_confirmed_link(session: Session, link: ParentLink, *, actor_id: int, now: datetime) -> None:
+    """A confirmed link undone (the caller decides who may): rejected, and the
+    parent leaves the unit and its chats unless another child of theirs is
+    confirmed there."""
+    link.status = "rejected"
+    link.decided_at = now
+    link.decided_by_id = actor_id
+    session.flush()
+    _leave_unit_unless_confirmed(session, link, now=now)
+    audit.record(session, "parent_link.undone", now=now, org_id=link.org_id, actor_id=actor_id, target=link)
