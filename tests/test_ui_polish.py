@@ -102,3 +102,33 @@ def test_the_leave_question_is_not_asked_of_a_non_member(app, client, session, a
     auth.login("p@mail.ru")
     assert client.post(f"/chats/{chat.id}/leave").status_code == 404
     assert client.post(f"/chats/{chat.id}/leave", data={"confirmed": "yes"}).status_code == 404
+
+
+# --- Russian that reads naturally ------------------------------------------------
+
+
+def test_a_used_up_link_says_used_once(app, client, auth, make_org, make_user, make_member, make_invite):
+    org = make_org()
+    admin = make_user(email="admin@school.ru")
+    make_member(admin, org, "admin")
+    invite, _path = make_invite(org, kind="parent", unit="2Б", created_by=admin, max_uses=1, uses=1)
+    auth.login("admin@school.ru")
+    listing = client.get(f"/org/{org.id}/invites").text
+    assert "использована полностью" in listing and "использована 1 из 1" not in listing
+    share = client.get(f"/org/{org.id}/invites/{invite.id}").text
+    assert share.count("использована") == 1 and "Использований" in share and "1 из 1" in share
+
+
+def test_chat_names_after_a_preposition_carry_the_word_chat(app, client, session, auth, make_org, make_user,
+                                                            make_member):
+    org = make_org()
+    parent = make_user(email="p@mail.ru")
+    make_member(parent, org, "parent", unit="2Б")
+    _rules(session, parent, org)
+    chat = _chat(session, org, "parents", "2Б")
+    auth.login("p@mail.ru")
+    choose = client.get(f"/chats/org/{org.id}").text
+    assert 'aria-label="Вступить в чат «Родители класса 2Б»"' in choose
+    joined = client.post(f"/chats/{chat.id}/join", follow_redirects=True).text
+    assert "Вы вступили в чат «Родители класса 2Б»." in joined
+    assert "в «" not in joined and "из «" not in joined
