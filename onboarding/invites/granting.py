@@ -18,7 +18,7 @@ from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..models import Invite, Membership, ParentLink, User
 from ..orgs.structure import staff_room
-from ..people import members
+from ..people import members, parents
 from . import redemption
 
 REDEEMABLE_KINDS = ("admin", "staff", "student", "pupil", "parent", "guardian")
@@ -89,6 +89,9 @@ def redeem_invite(
             add(unit_id=invite.lead_unit_id, role="teacher", is_lead=True, verification=verification)
     elif invite.kind in ("student", "pupil"):
         add(unit_id=invite.unit_id, role="student")
+        if invite.kind == "pupil" and invite.pupil_name:  # the name on the class list gets the account
+            session.flush()
+            parents.enrol_named_pupil(session, invite.org_id, invite.unit_id, user, invite.pupil_name, now=now)
     else:
         add(unit_id=invite.unit_id, role="parent")
         _link_parent(session, invite, user, child_name=child_name, now=now)

@@ -5,11 +5,12 @@ from .invite import INVITE_KINDS, Invite, InviteRedemption, invite_chat
 from .login import LoginSession, PasswordResetRequest
 from .org import ORG_KINDS, UNIT_KINDS, Organisation, Unit, unit_sort_key
 from .records import AuditEvent, ConsentRecord, EmailCode, JoinRequest, OutboxMessage
+from .roster import RosterEntry
 from .user import ROLES, Membership, ParentLink, User
 
 __all__ = [
     "Base", "utcnow", "CHAT_KINDS", "Chat", "ChatMember", "INVITE_KINDS", "Invite",
     "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "ORG_KINDS", "UNIT_KINDS",
     "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
-    "OutboxMessage", "ROLES", "Membership", "ParentLink", "User",
+    "OutboxMessage", "RosterEntry", "ROLES", "Membership", "ParentLink", "User",
 ]

@@ -161,6 +161,11 @@ class ParentLink(Base):
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     child_name_given: Mapped[str | None] = mapped_column(String(200))
+    # The name on the class list the teacher confirmed the parent against:
+    # when that name gets an account, `child_id` follows it.
+    roster_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_entry.id", ondelete="SET NULL"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20), default="pending")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]

@@ -57,6 +57,14 @@ def is_admin(memberships: list[Membership]) -> bool:
     return any(holds_admin_rights(m) for m in memberships)
 
 
+def led_unit_ids(memberships: list[Membership]) -> list[int]:
+    """The units whose homeroom teacher this is, once verified (one
+    organisation's memberships)."""
+    if teacher_verification(memberships) != "verified":
+        return []
+    return [m.unit_id for m in memberships if m.role == "teacher" and m.is_lead]
+
+
 def preload_memberships(session: Session, user_ids: set[int], org_id: int) -> None:
     """Load several users' memberships in the organisation in one query, for
     the `memberships_of` calls that follow (a list of invites by many creators)."""

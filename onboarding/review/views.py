@@ -1,36 +1,23 @@
 """Review queues: the administrator verifies teachers and decides join
-requests; a unit's homeroom teacher confirms the parents who named a child."""
+requests (the parents' queue: parents.py; the class list: roster.py)."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import force_locale, gettext as _, lazy_gettext as _l
-from flask_login import current_user, login_required
-from wtforms import SelectChoice
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
 
 from ..core.errors import NotFound, PermissionDenied
 from ..db import get_session
 from ..invites import operations as invites
-from ..mail import outbox
 from ..models import Organisation
 from ..orgs import structure as orgs
-from ..people import accounts, members, parents as parent_links, teachers as verification
-from ..people.parents import MAX_GUARDIANS, TooManyGuardians
+from ..people import teachers as verification
 from ..register import join_requests
 from ..security import external_url, signing_keys
-from ..vocabulary import words
-from ..web import admin_required, commit, member_org, now
+from ..web import admin_required, commit, now
 from .blueprint import bp
-from .forms import ApproveForm, DecideForm, MatchChildForm, ReasonForm
-
-
-def _mail(org: Organisation, to: str, subject, template: str, **context) -> None:
-    """A letter to someone else, in the organisation's language (Russian),
-    whatever language the administrator reads the site in. `subject` is lazy."""
-    with force_locale("ru"):
-        outbox.enqueue(get_session(), to=to, subject=str(subject), now=now(), org_id=org.id,
-                       body=render_template(template, org=org, **context))
+from .forms import ApproveForm, DecideForm, ReasonForm
+from .helpers import mail
 
 
 # --- Teachers awaiting verification -----------------------------------------------
@@ -75,7 +62,7 @@ def decide_teacher(org: Organisation, membership_id: int, decision: str):
     except PermissionDenied:
         abort(403)  # their own status
     teacher = membership.user
-    _mail(org, teacher.email, _l("Your status in «%(org)s»", org=org.display_name), "mail/teacher_decided.txt",
+    mail(org, teacher.email, _l("Your status in «%(org)s»", org=org.display_name), "mail/teacher_decided.txt",
           user=teacher, membership=membership, login_url=external_url("auth.login"))
     commit(db)
     flash(_("%(name)s: verified.", name=teacher.short_name) if decision == "verify"
@@ -116,7 +103,7 @@ def approve_request(org: Organisation, request_id: int):
     except PermissionDenied:
         abort(403)  # their own request
     link = external_url("invites.landing", token=invites.invite_token(signing_keys(), invite, nonce))
-    _mail(org, join_request.email, _l("Your request to join «%(org)s» is approved", org=org.display_name),
+    mail(org, join_request.email, _l("Your request to join «%(org)s» is approved", org=org.display_name),
           "mail/join_approved.txt", request=join_request, link=link, invite=invite)
     commit(db)
     flash(_("Approved: %(name)s will get a letter with a link to finish registration.",
@@ -140,78 +127,8 @@ def reject_request(org: Organisation, request_id: int):
         abort(404)
     except PermissionDenied:
         abort(403)  # their own request
-    _mail(org, join_request.email, _l("Your request to join «%(org)s»", org=org.display_name),
+    mail(org, join_request.email, _l("Your request to join «%(org)s»", org=org.display_name),
           "mail/join_rejected.txt", request=join_request)
     commit(db)
     flash(_("Rejected; the person will get a letter with your reason."), "success")
     return redirect(url_for("review.requests", org_id=org.id))
-
-
-# --- Parents waiting for the homeroom teacher ----------------------------------------
-
-def lead_or_admin(view):
-    @wraps(view)
-    @login_required
-    def wrapped(org_id: int, **kwargs):
-        org = member_org(org_id)
-        db = get_session()
-        if members.is_admin(members.memberships_of(db, current_user.id, org.id)):
-            unit_ids = [unit.id for unit in orgs.list_units(db, org.id)]
-        else:
-            unit_ids = parent_links.units_led_by(db, current_user.id, org.id)
-            if not unit_ids:
-                abort(403)
-        return view(org=org, unit_ids=unit_ids, **kwargs)
-
-    return wrapped
-
-
-@bp.get("/parents")
-@lead_or_admin
-def parents(org: Organisation, unit_ids: list[int]):
-    db = get_session()
-    links = parent_links.pending_parent_links(db, org.id, unit_ids)
-    pupils = parent_links.pupils_by_unit(db, org.id, {link.unit_id for link in links})
-    forms = {}
-    for link in links:
-        form = MatchChildForm(prefix=f"link{link.id}")
-        form.child.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(pupil.id), pupil.full_name) for pupil in pupils[link.unit_id]
-        ]
-        forms[link.id] = form
-    parents_by_id = accounts.users_by_id(db, {link.parent_id for link in links})
-    return render_template("review/parents.html", org=org, links=links, forms=forms, parents=parents_by_id,
-                           reject_form=DecideForm())
-
-
-@bp.post("/parents/<int:link_id>/<any(confirm, reject):decision>")
-@lead_or_admin
-def decide_parent(org: Organisation, unit_ids: list[int], link_id: int, decision: str):
-    db = get_session()
-    child_id = None
-    if decision == "confirm" and words(org.kind).learners_join:
-        form = MatchChildForm(prefix=f"link{link_id}")
-        if not form.validate_on_submit():
-            abort(400)
-        if not (form.child.data or "").isdigit():
-            flash(_("Please choose the pupil."), "error")
-            return redirect(url_for("review.parents", org_id=org.id))
-        child_id = int(form.child.data)
-    elif not DecideForm().validate_on_submit():
-        abort(400)
-    try:
-        parent_links.decide_parent_link(db, org.id, link_id, unit_ids=unit_ids, actor_id=current_user.id, now=now(),
-                                       confirm=decision == "confirm", child_id=child_id)
-    except PermissionDenied as error:
-        abort(403 if error.args == ("own",) else 404)
-    except NotFound:
-        abort(404)
-    except parent_links.AlreadyLinked:
-        flash(_("This parent is already linked to this pupil."), "error")
-        return redirect(url_for("review.parents", org_id=org.id))
-    except TooManyGuardians:
-        flash(_("This pupil already has %(max)d parents linked", max=MAX_GUARDIANS), "error")
-        return redirect(url_for("review.parents", org_id=org.id))
-    commit(db)
-    flash(_("Confirmed.") if decision == "confirm" else _("Rejected."), "success")
-    return redirect(url_for("review.parents", org_id=org.id))
