@@ -8,7 +8,8 @@ from .. import health
 from ..db import get_session
 from ..extensions import csrf
 from ..models import utcnow
-from ..people.members import holds_admin_rights, memberships_of
+from ..people.members import holds_admin_rights, led_unit_ids, memberships_of
+from ..people.waiting import waiting_counts
 from ..security import safe_next
 from .blueprint import bp
 
@@ -21,7 +22,12 @@ def index():
     admin_orgs = [m for m in memberships if holds_admin_rights(m)]
     if len(admin_orgs) == 1 and len({m.org_id for m in memberships}) == 1:
         return redirect(url_for("admin.console", org_id=admin_orgs[0].org_id))
-    return render_template("main/home.html", memberships=memberships, holds_admin_rights=holds_admin_rights)
+    lead_units = set()
+    for org_id in {m.org_id for m in memberships}:
+        lead_units.update(led_unit_ids([m for m in memberships if m.org_id == org_id]))
+    waiting = waiting_counts(get_session(), admin_org_ids={m.org_id for m in admin_orgs}, lead_unit_ids=lead_units)
+    return render_template("main/home.html", memberships=memberships, holds_admin_rights=holds_admin_rights,
+                           lead_units=lead_units, waiting=waiting)
 
 
 @bp.get("/healthz")

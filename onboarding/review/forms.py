@@ -50,3 +50,9 @@ class RosterMatchForm(FlaskForm):
 
     entry = SelectField(_l("Name on the list"), choices=[], coerce=str, validate_choice=False)
     pupil = SelectField(_l("Pupil's account"), choices=[], coerce=str, validate_choice=False)
+
+
+class RosterRemoveForm(FlaskForm):
+    """A name to take off the list (a typing slip); the operation says whether it may go."""
+
+    entry = SelectField(_l("Take a name off the list"), choices=[], coerce=str, validate_choice=False)

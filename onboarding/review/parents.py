@@ -23,6 +23,9 @@ from .forms import CHILD_QUESTION, DecideForm, MatchChildForm
 from .helpers import lead_or_admin, mail
 
 CHOOSE_A_NAME = _l("Please choose a name from the list.")
+# Cards shown at once, oldest first: each carries its unit's list (up to 60
+# names), and the page stays under 20 KB on a phone.
+CARDS_PER_PAGE = 5
 
 
 def _card_form(org: Organisation, link: ParentLink, entries: list[RosterEntry], unlisted: list[User],
@@ -50,7 +53,10 @@ def _card_form(org: Organisation, link: ParentLink, entries: list[RosterEntry], 
 def _queue(org: Organisation, unit_ids: list[int], submitted: MatchChildForm | None = None,
            submitted_id: int | None = None):
     db = get_session()
-    links = parent_links.pending_parent_links(db, org.id, unit_ids)
+    waiting = parent_links.pending_parent_links(db, org.id, unit_ids)
+    links = waiting[:CARDS_PER_PAGE]
+    if submitted_id is not None and submitted_id not in {link.id for link in links}:
+        links = [link for link in waiting if link.id == submitted_id] + links[:CARDS_PER_PAGE - 1]
     waiting_units = {link.unit_id for link in links}
     lists = roster.entries_by_unit(db, org.id, waiting_units)
     pupils = roster.pupils_by_unit(db, org.id, waiting_units)
@@ -60,6 +66,7 @@ def _queue(org: Organisation, unit_ids: list[int], submitted: MatchChildForm | N
                                  submitted if link.id == submitted_id else None) for link in links}
     units = {unit.id: unit for unit in org.units if unit.id in unit_ids}
     return render_template("review/parents.html", org=org, links=links, forms=forms, units=units,
+                           more=len(waiting) - len(links),
                            parents=accounts.users_by_id(db, {link.parent_id for link in links}),
                            reject_form=DecideForm())
 

@@ -16,7 +16,7 @@ from ..people import parents as parent_links, roster
 from ..people.parents import MAX_GUARDIANS, TooManyGuardians
 from ..web import commit, now
 from .blueprint import bp
-from .forms import DecideForm, RosterMatchForm, RosterNamesForm
+from .forms import DecideForm, RosterMatchForm, RosterNamesForm, RosterRemoveForm
 from .helpers import roster_keeper
 
 
@@ -30,7 +30,12 @@ def _page(org: Organisation, unit: Unit, names_form: RosterNamesForm | None = No
     match_form.entry.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(e.id), e.full_name) for e in entries if e.pupil_id is None
     ] + [SelectChoice("new", _("Add it under the account's name"))]
+    remove_form = RosterRemoveForm(formdata=None)
+    remove_form.entry.choices = [SelectChoice("", "—")] + [
+        SelectChoice(str(e.id), e.full_name) for e in entries if e.pupil_id is None
+    ]
     return render_template("review/roster.html", org=org, unit=unit, entries=entries, unlisted=unlisted,
+                           remove_form=remove_form,
                            letter_names=roster.letter_names(db, org.id, unit.id, entries),
                            names_form=names_form or RosterNamesForm(formdata=None), match_form=match_form,
                            form=DecideForm())
@@ -116,11 +121,16 @@ def roster_match(org: Organisation, unit: Unit):
     return _back(unit)
 
 
-@bp.post("/units/<int:unit_id>/roster/<int:entry_id>/remove")
+@bp.post("/units/<int:unit_id>/roster/remove")
 @roster_keeper
-def roster_remove(org: Organisation, unit: Unit, entry_id: int):
-    if not DecideForm().validate_on_submit():
+def roster_remove(org: Organisation, unit: Unit):
+    form = RosterRemoveForm()
+    if not form.validate_on_submit():
         abort(400)
+    entry_id = _row_id(form.entry.data)
+    if entry_id is None:
+        flash(_("Please choose a name from the list."), "error")
+        return _back(unit)
     db = get_session()
     try:
         entry = roster.remove_entry(db, org.id, unit.id, entry_id, actor_id=current_user.id, now=now())
