@@ -9,7 +9,7 @@ from test_registration_roles import _chat
 from onboarding.consent import operations as consent
 from onboarding.models import (
     AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, JoinRequest, LoginSession, Membership, OutboxMessage,
-    ParentLink, User, utcnow,
+    ParentLink, RosterEntry, User, utcnow,
 )
 from onboarding.people import retention
 from onboarding.people.accounts import authenticate
@@ -55,6 +55,8 @@ def _pupil_who_left(session, make_user, make_member, org, *, days_ago, login="pe
         Invite(org_id=org.id, unit_id=membership.unit_id, kind="guardian", role="parent", nonce_hash="2" * 64,
                created_at=NOW - timedelta(days=90), expires_at=NOW - timedelta(days=60), max_uses=1, uses=1,
                pupil_name="Сидоров Петя", child_id=pupil.id),
+        RosterEntry(org_id=org.id, unit_id=membership.unit_id, full_name="Сидоров Петя", name_key="петя сидоров",
+                    pupil_id=pupil.id, created_at=NOW - timedelta(days=120)),
         AuditEvent(org_id=org.id, action="chat.removed", target_type="chat", target_id=chat.id,
                    details={"user_id": pupil.id, "reason": "Сидоров Петя грубил"}, created_at=NOW - timedelta(days=50)),
     ])
@@ -100,6 +102,8 @@ def test_a_pupil_who_left_31_days_ago_is_anonymised_and_the_consent_kept_as_proo
     link = session.query(ParentLink).filter_by(child_id=pupil.id).one()
     assert link.child_name_given is None and link.status == "confirmed"
     assert session.query(Invite).filter_by(child_id=pupil.id).one().pupil_name is None
+    entry = session.query(RosterEntry).filter_by(pupil_id=pupil.id).one()  # off the class list by name
+    assert (entry.full_name, entry.name_key) == ("Удалённый пользователь", "") and entry.left_at is not None
     assert session.query(Membership).filter_by(user_id=pupil.id).one().left_at is not None
     removed = session.query(AuditEvent).filter_by(action="chat.removed").one()
     assert removed.details == {"user_id": pupil.id}

@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session
 from ..core import audit
 from ..models import (
     AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, InviteRedemption, JoinRequest, LoginSession, Membership,
-    OutboxMessage, ParentLink, PasswordResetRequest, User,
+    OutboxMessage, ParentLink, PasswordResetRequest, RosterEntry, User,
 )
 
 RETENTION = timedelta(days=30)
@@ -73,6 +73,7 @@ class PurgeCounts:
     outbox_messages: int = 0
     join_requests: int = 0
     parent_links: int = 0
+    roster_entries: int = 0
     invites: int = 0
     audit_events: int = 0
 
@@ -162,6 +163,10 @@ def _anonymise(session: Session, user: User, *, left_at: datetime, now: datetime
     counts.parent_links += _bulk(session, update(ParentLink).where(
         or_(ParentLink.parent_id == user.id, ParentLink.child_id == user.id),
         ParentLink.child_name_given.is_not(None)).values(child_name_given=None))
+    # Their name on a class list: kept as a row (parents' links point at it), the name gone.
+    counts.roster_entries += _bulk(session, update(RosterEntry).where(
+        RosterEntry.pupil_id == user.id, RosterEntry.full_name != DELETED_NAME).values(
+        full_name=DELETED_NAME, name_key="", left_at=func.coalesce(RosterEntry.left_at, now)))
     invite_ids = _invites_naming(session, user, email, now=now)
     counts.invites += _bulk(session, update(Invite).where(Invite.id.in_(invite_ids)).values(
         pupil_name=None, invitee_name=None, invitee_email=None))
