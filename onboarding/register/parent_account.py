@@ -78,8 +78,8 @@ def create_parent_account(
     now: datetime,
     ip: str | None,
     user_agent: str | None,
-) -> User:
-    """The parent's active account, a parent of the pupil's unit (by the
+) -> ParentLink:
+    """The parent's active account (the link's parent), a parent of the pupil's unit (by the
     unit's parent invite for letters, `class_invite`), linked to the pupil,
     with their own personal-data consent.
 
