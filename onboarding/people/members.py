@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..core.errors import PermissionDenied
-from ..models import Membership
+from ..models import Membership, User
 
 _MEMBERSHIPS = "memberships_of"
 
@@ -97,3 +97,20 @@ def check_not_own(subject_id: int, actor_id: int) -> None:
     """Nobody decides on their own verification, request or parent link."""
     if subject_id == actor_id:
         raise PermissionDenied("own")
+
+
+def users_by_unit(session: Session, org_id: int, unit_ids: set[int], *conditions) -> dict[int, list[User]]:
+    """The active people with a current membership in each of these units that
+    meets `conditions` (e.g. a role), by name, in one query."""
+    found: dict[int, list[User]] = {unit_id: [] for unit_id in unit_ids}
+    if not unit_ids:
+        return found
+    rows = session.execute(
+        select(Membership.unit_id, User).join(User, Membership.user_id == User.id)
+        .where(Membership.org_id == org_id, Membership.unit_id.in_(unit_ids), Membership.left_at.is_(None),
+               User.status == "active", *conditions)
+        .order_by(User.last_name, User.first_name)
+    )
+    for unit_id, user in rows:
+        found[unit_id].append(user)
+    return found

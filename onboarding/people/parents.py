@@ -60,19 +60,8 @@ def units_led_by(session: Session, user_id: int, org_id: int) -> list[int]:
 def confirmers(session: Session, org_id: int, unit_ids: set[int]) -> dict[int, list[User]]:
     """Who confirms the parents of each unit: its verified homeroom teachers
     (one query); an empty list means the administrators do."""
-    found: dict[int, list[User]] = {unit_id: [] for unit_id in unit_ids}
-    if not unit_ids:
-        return found
-    rows = session.execute(
-        select(Membership.unit_id, User).join(User, Membership.user_id == User.id)
-        .where(Membership.org_id == org_id, Membership.unit_id.in_(unit_ids), Membership.role == "teacher",
-               Membership.is_lead.is_(True), Membership.verification == "verified", Membership.left_at.is_(None),
-               User.status == "active")
-        .order_by(User.last_name, User.first_name)
-    )
-    for unit_id, user in rows:
-        found[unit_id].append(user)
-    return found
+    return members.users_by_unit(session, org_id, unit_ids, Membership.role == "teacher",
+                                Membership.is_lead.is_(True), Membership.verification == "verified")
 
 
 def pending_parent_links(session: Session, org_id: int, unit_ids: list[int]) -> list[ParentLink]:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..models import Invite, Membership, ParentLink, RosterEntry, User
-from .members import is_admin, led_unit_ids
+from .members import is_admin, led_unit_ids, users_by_unit
 
 MAX_ROSTER = 60
 
@@ -49,18 +49,7 @@ def pupils_of_unit(session: Session, org_id: int, unit_id: int) -> list[User]:
 
 def pupils_by_unit(session: Session, org_id: int, unit_ids: set[int]) -> dict[int, list[User]]:
     """The pupils of several units in one query, for their teachers' queue."""
-    found: dict[int, list[User]] = {unit_id: [] for unit_id in unit_ids}
-    if not unit_ids:
-        return found
-    rows = session.execute(
-        select(Membership.unit_id, User).join(User, Membership.user_id == User.id)
-        .where(Membership.org_id == org_id, Membership.unit_id.in_(unit_ids), Membership.role == "student",
-               Membership.left_at.is_(None), User.status == "active")
-        .order_by(User.last_name, User.first_name)
-    )
-    for unit_id, user in rows:
-        found[unit_id].append(user)
-    return found
+    return users_by_unit(session, org_id, unit_ids, Membership.role == "student")
 
 
 def entries_by_unit(session: Session, org_id: int, unit_ids: set[int]) -> dict[int, list[RosterEntry]]:
