@@ -75,22 +75,6 @@ class AlreadyMember(DomainError):
         self.reason = reason
 
 
-def addressee(invite: Invite) -> str | None:
-    """The one e-mail an adult's personal link is for: the operator's
-    administrator link, a staff link that also makes an administrator, an
-    approved staff join request. Anyone else is refused it."""
-    if invite.role in ("admin", "teacher") and invite.invitee_email:
-        return invite.invitee_email
-    return None
-
-
-def check_addressee(invite: Invite, email: str | None) -> None:
-    """InviteNotForAccount("other_address") if the link names another e-mail."""
-    bound = addressee(invite)
-    if bound is not None and (email or "").casefold() != bound.casefold():
-        raise InviteNotForAccount("other_address")
-
-
 def invite_status(invite: Invite, now: datetime) -> str:
     """active, revoked, expired or used_up (in that order of precedence)."""
     if invite.revoked_at is not None:

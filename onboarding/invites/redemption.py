@@ -11,8 +11,24 @@ from ..core.errors import InviteUsedUp
 from ..models import Invite, InviteRedemption, Membership, ParentLink, User
 from ..people.members import memberships_of
 from ..people.parents import has_room_for_guardian
-from .operations import AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_addressee, check_usable
+from .operations import AlreadyMember, InviteCreatorLeft, InviteNotForAccount, check_usable
 from .rights import creator_may_still
+
+
+def addressee(invite: Invite) -> str | None:
+    """The one e-mail an adult's personal link is for: the operator's
+    administrator link, a staff link that also makes an administrator, an
+    approved staff join request. Anyone else is refused it."""
+    if invite.role in ("admin", "teacher") and invite.invitee_email:
+        return invite.invitee_email
+    return None
+
+
+def check_addressee(invite: Invite, email: str | None) -> None:
+    """InviteNotForAccount("other_address") if the link names another e-mail."""
+    bound = addressee(invite)
+    if bound is not None and (email or "").casefold() != bound.casefold():
+        raise InviteNotForAccount("other_address")
 
 
 def may_redeem(session: Session, invite: Invite, user: User) -> None:

@@ -1,6 +1,8 @@
 """Accounts: creation, log-in, password changes and resets, disabling."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime
 
 from argon2 import PasswordHasher
@@ -108,3 +110,30 @@ def disable_user(session: Session, user: User, *, actor_id: int | None, now: dat
 def login_name_taken(session: Session, login: str) -> bool:
     return session.scalars(select(User.id).where(func.lower(User.login) == login.lower())).first() is not None
 
+
+# --- Login names for pupils without an e-mail ------------------------------------
+
+_TRANSLIT = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
+     "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
+))
+LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
+
+
+def _latin(text: str) -> str:
+    out = "".join(_TRANSLIT.get(ch, ch) for ch in text.casefold())
+    out = unicodedata.normalize("NFKD", out).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]", "", out)
+
+
+def suggest_login(session: Session, first_name: str, last_name: str) -> str:
+    """«Петя Иванов» → petya.ivanov, or petya.ivanov2, ... (never taken)."""
+    base = ".".join(part for part in (_latin(first_name), _latin(last_name)) if part)[:32] or "pupil"
+    if not base[0].isalpha():
+        base = "u" + base
+    candidate, number = base, 1
+    while login_name_taken(session, candidate):
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate

@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import re
-import unicodedata
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,10 +19,10 @@ from sqlalchemy.orm import Session
 from ..consent import operations as consent
 from ..core import audit, tokens
 from ..core.errors import CodeExpired, ConsentRequired, DomainError, EmailTaken, NotFound
-from ..invites import granting, operations as invites
+from ..invites import granting, operations as invites, redemption
 from ..models import Invite, Membership, Organisation, Unit, User
 from ..orgs.policy import learners_join
-from ..people.accounts import create_user, find_by_email, login_name_taken
+from ..people.accounts import create_user, find_by_email
 from ..people.passwords import hash_password, verify_password
 from . import codes
 
@@ -106,7 +104,7 @@ def start_registration(
         raise NotFound()
     if invite.role == "student" and not learners_join(invite.organisation.kind):
         raise LearnersDontJoin()
-    invites.check_addressee(invite, email)
+    redemption.check_addressee(invite, email)
     if replaces is not None and replaces.status == "unconfirmed" and (email is None or replaces.email != email):
         session.execute(delete(User).where(User.id == replaces.id, User.status == "unconfirmed"))
         audit.record(session, "user.registration_replaced", now=now, org_id=invite.org_id, user_id=replaces.id)
@@ -245,34 +243,6 @@ def purge_unconfirmed(session: Session, *, now: datetime, max_age: timedelta) ->
         audit.record(session, "user.purged_unconfirmed", now=now, count=len(stale))
     session.flush()
     return len(stale)
-
-
-# --- Login names for pupils without an e-mail ------------------------------------
-
-_TRANSLIT = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t",
-     "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"],
-))
-LOGIN_PATTERN = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
-
-
-def _latin(text: str) -> str:
-    out = "".join(_TRANSLIT.get(ch, ch) for ch in text.casefold())
-    out = unicodedata.normalize("NFKD", out).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]", "", out)
-
-
-def suggest_login(session: Session, first_name: str, last_name: str) -> str:
-    """«Петя Иванов» → petya.ivanov, or petya.ivanov2, ... (never taken)."""
-    base = ".".join(part for part in (_latin(first_name), _latin(last_name)) if part)[:32] or "pupil"
-    if not base[0].isalpha():
-        base = "u" + base
-    candidate, number = base, 1
-    while login_name_taken(session, candidate):
-        number += 1
-        candidate = f"{base}{number}"
-    return candidate
 
 
 # --- The class's parent invite offered in the letter to a pupil's parent ---------

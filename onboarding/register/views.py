@@ -22,8 +22,9 @@ from ..core.errors import CodeLimitReached, CodeResendTooSoon, EmailTaken, Login
 from ..db import get_session
 from ..extensions import limiter
 from ..fields import masked_email
-from ..invites import operations as invites
+from ..invites import operations as invites, redemption
 from ..models import Invite
+from ..people import accounts
 from ..orgs.policy import learners_join
 from ..web import commit, hasher, now
 from . import flow as registration
@@ -62,7 +63,7 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
             field.errors.append(_("An account with this e-mail already exists. Please log in."))
             form.email_taken = True
         except LoginTaken:
-            suggestion = registration.suggest_login(db, fields["first_name"], fields["last_name"])
+            suggestion = accounts.suggest_login(db, fields["first_name"], fields["last_name"])
             field.errors.append(_("This login is taken. Try %(login)s.", login=suggestion))
         except CodeLimitReached:
             target = form.parent_email if parent_email else field
@@ -73,7 +74,7 @@ def _begin(invite: Invite, token: str, form, parent_email: str | None = None, ch
         except invites.InviteNotForAccount:
             field.errors.append(_("This link was made for the address %(address)s. Please register with that "
                                   "address, or ask the administrator for a link of your own.",
-                                  address=masked_email(invites.addressee(invite) or "")))
+                                  address=masked_email(redemption.addressee(invite) or "")))
         except registration.ConfirmedElsewhere:
             field.errors.append(_("A registration with this address has just been confirmed by its code. If it is "
                                   "yours, finish it where you typed the code, or try again in 10 minutes."))
@@ -178,7 +179,7 @@ def student(token: str):
     else:
         form = StudentYoungForm()
         if not form.is_submitted():
-            form.login.data = registration.suggest_login(get_session(), names["first_name"], names["last_name"])
+            form.login.data = accounts.suggest_login(get_session(), names["first_name"], names["last_name"])
             fill_form(form, kept_fields(token))
         if form.validate_on_submit():
             response = _begin(invite, token, form, parent_email=form.parent_email.data, login=form.login.data,
