@@ -3,6 +3,7 @@ from .base import Base, utcnow
 from .chat import CHAT_KINDS, Chat, ChatMember
 from .invite import INVITE_KINDS, Invite, InviteRedemption, invite_chat
 from .login import LoginSession, PasswordResetRequest
+from .matrix import MatrixAccount, MatrixEvent, MatrixRoom, MatrixTask
 from .org import ORG_KINDS, UNIT_KINDS, Organisation, Unit, unit_sort_key
 from .records import AuditEvent, ConsentRecord, EmailCode, JoinRequest, OutboxMessage
 from .roster import RosterEntry
@@ -10,7 +11,8 @@ from .user import ROLES, Membership, ParentLink, User
 
 __all__ = [
     "Base", "utcnow", "CHAT_KINDS", "Chat", "ChatMember", "INVITE_KINDS", "Invite",
-    "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "ORG_KINDS", "UNIT_KINDS",
+    "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "MatrixAccount", "MatrixEvent",
+    "MatrixRoom", "MatrixTask", "ORG_KINDS", "UNIT_KINDS",
     "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
     "OutboxMessage", "RosterEntry", "ROLES", "Membership", "ParentLink", "User",
 ]

@@ -55,5 +55,8 @@ class ChatMember(Base):
     # Leaving keeps the row (the history); joining again clears it.
     left_at: Mapped[datetime | None]
     blocked_until: Mapped[datetime | None]
+    # What the homeserver was last brought to: "joined", "left" (by the site or
+    # by the member in a Matrix app), or None (not yet).
+    matrix_state: Mapped[str | None] = mapped_column(String(10))
 
     chat: Mapped[Chat] = relationship()
