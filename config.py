@@ -101,6 +101,17 @@ class Config:
     PASSWORD_RESET_MAILS_PER_HOUR = 3
     UNCONFIRMED_ACCOUNT_MAX_AGE = timedelta(days=2)
 
+    # The site as OpenID Connect provider for the school's Matrix homeserver
+    # (Synapse), whose apps log in with the site's password. One client,
+    # configured here. An unset secret or signing key (RS256, PEM) is made
+    # once and kept in the instance folder (`oidc_client_secret`,
+    # `oidc_signing_key.pem`, mode 0600).
+    MATRIX_PUBLIC_URL = os.environ.get("MATRIX_PUBLIC_URL", "http://127.0.0.1:8008").rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "synapse")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    OIDC_REDIRECT_URIS = _env_list("OIDC_REDIRECT_URIS") or [MATRIX_PUBLIC_URL + "/_synapse/client/oidc/callback"]
+    OIDC_SIGNING_KEY = os.environ.get("OIDC_SIGNING_KEY")
+
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
