@@ -4,6 +4,7 @@ from .chat import CHAT_KINDS, Chat, ChatMember
 from .invite import INVITE_KINDS, Invite, InviteRedemption, invite_chat
 from .login import LoginSession, PasswordResetRequest
 from .matrix import MatrixAccount, MatrixEvent, MatrixRoom, MatrixTask
+from .oidc import OidcAccessToken, OidcAuthorizationCode
 from .org import ORG_KINDS, UNIT_KINDS, Organisation, Unit, unit_sort_key
 from .records import AuditEvent, ConsentRecord, EmailCode, JoinRequest, OutboxMessage
 from .roster import RosterEntry
@@ -12,7 +13,7 @@ from .user import ROLES, Membership, ParentLink, User
 __all__ = [
     "Base", "utcnow", "CHAT_KINDS", "Chat", "ChatMember", "INVITE_KINDS", "Invite",
     "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "MatrixAccount", "MatrixEvent",
-    "MatrixRoom", "MatrixTask", "ORG_KINDS", "UNIT_KINDS",
+    "MatrixRoom", "MatrixTask", "OidcAccessToken", "OidcAuthorizationCode", "ORG_KINDS", "UNIT_KINDS",
     "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
     "OutboxMessage", "RosterEntry", "ROLES", "Membership", "ParentLink", "User",
 ]
