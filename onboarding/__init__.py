@@ -19,6 +19,7 @@ from .extensions import csrf, limiter, login_manager
 from .invites import routes as invites
 from .mail import routes as mail
 from .main import routes as main
+from .oidc import routes as oidc
 from .register import routes as register
 from .review import routes as review
 
@@ -90,7 +91,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for feature in (main, auth, invites, register, admin, mail, chats, consent, review):
+    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, oidc):
         app.register_blueprint(feature.bp)
 
 
