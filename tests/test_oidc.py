@@ -5,7 +5,9 @@ import base64
 import hashlib
 import os
 import stat
+import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -318,3 +320,35 @@ def test_the_app_page_explains_the_steps_to_a_logged_in_member(client, auth, mem
     assert "Чат в приложении" in page.text and "http://127.0.0.1:8008" in page.text
     assert "Войти через школу" in page.text and "Element" in page.text and "FluffyChat" in page.text
     assert "<script" not in page.text and len(page.data) < 20_000
+
+
+def test_plain_http_beyond_loopback_is_refused_with_an_answer_not_a_crash(client, auth, member):
+    """Behind a TLS proxy the site must know the scheme (PROXY_FIX_COUNT):
+    Authlib refuses OAuth over plain http except on loopback."""
+    response = client.post("/oauth/token", base_url="http://school.example.ru",
+                           data={"grant_type": "authorization_code", "code": "x", "client_id": CLIENT_ID,
+                                 "client_secret": SECRET})
+    assert response.status_code == 400 and response.get_json()["error"] == "insecure_transport"
+    auth.login(member.email)
+    page = client.get(authorize_url(), base_url="http://school.example.ru")
+    assert page.status_code == 400 and "Location" not in page.headers
+
+
+def test_the_matrix_commands_can_ask_for_the_client_secret(app):
+    assert app.extensions["oidc_client_secret"]() == SECRET
+
+
+def test_eight_exchanges_of_one_code_at_once_give_one_token(app, client, auth, member, session):
+    code = sign_in(client, auth, member)
+    clients = [app.test_client() for _ in range(8)]
+    start = threading.Barrier(len(clients), timeout=60)
+
+    def exchange_at_once(other):
+        start.wait()
+        return exchange(other, code)
+
+    with ThreadPoolExecutor(max_workers=len(clients)) as pool:
+        statuses = sorted(response.status_code for response in pool.map(exchange_at_once, clients))
+    assert statuses == [200] + [400] * 7
+    session.rollback()
+    assert len(session.scalars(select(OidcAccessToken)).all()) == 1

@@ -6,6 +6,7 @@ reads the app's config and the request's session)."""
 from __future__ import annotations
 
 import secrets
+from functools import partial
 
 from authlib.common.security import generate_token
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
@@ -15,13 +16,14 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import AuthorizationCodeMixin, UserInfo
 from authlib.oidc.core.grants import OpenIDCode
-from flask import current_app
+from flask import Flask, current_app
 from joserfc.jwk import RSAKey
 
 from ..db import get_session
 from ..models import OidcAccessToken, OidcAuthorizationCode, User
 from ..web import now
 from . import keys, operations
+from .blueprint import bp
 
 SCOPES = ("openid", "profile")
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
@@ -199,9 +201,20 @@ def the_client() -> SchoolClient:
     app = current_app._get_current_object()
     if "oidc_client" not in app.extensions:
         config = app.config
-        secret = keys.load_client_secret(config.get("OIDC_CLIENT_SECRET"), app.instance_path)
-        app.extensions["oidc_client"] = SchoolClient(config["OIDC_CLIENT_ID"], secret, config["OIDC_REDIRECT_URIS"])
+        app.extensions["oidc_client"] = SchoolClient(config["OIDC_CLIENT_ID"], client_secret(app),
+                                                     config["OIDC_REDIRECT_URIS"])
     return app.extensions["oidc_client"]
+
+
+def client_secret(app: Flask) -> str:
+    return keys.load_client_secret(app.config.get("OIDC_CLIENT_SECRET"), app.instance_path)
+
+
+@bp.record_once
+def offer_client_secret(state) -> None:
+    """`app.extensions["oidc_client_secret"]()`: the secret, for the command
+    that writes Synapse's configuration (read, or made, only when asked)."""
+    state.app.extensions["oidc_client_secret"] = partial(client_secret, state.app)
 
 
 def query_client(client_id: str) -> SchoolClient | None:

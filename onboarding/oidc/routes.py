@@ -3,7 +3,7 @@ factory registers it).
 
 The package's `__init__` stays empty, so that another feature can use this
 one's operations without loading its pages."""
-from . import guide, views  # noqa: F401 (their routes are on bp)
+from . import guide, views  # their routes are on bp
 from .blueprint import bp
 
-__all__ = ["bp"]
+__all__ = ["bp", "guide", "views"]

@@ -114,7 +114,11 @@ def _failed(response: Response) -> bool:
 @limiter.limit("30/minute;300/hour", deduct_when=_failed)
 def token():
     db = get_session()
-    response = provider.authorization_server().create_token_response()
+    server = provider.authorization_server()
+    try:
+        response = server.create_token_response()
+    except OAuth2Error as error:  # plain http beyond loopback (a proxy without PROXY_FIX_COUNT)
+        return server.handle_error_response(None, error)
     commit(db)  # a used code, a new token, or the tokens of a code presented twice revoked
     return response
 
