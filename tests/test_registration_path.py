@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from itsdangerous import TimestampSigner
 from support import PASSWORD, form_errors
-from test_registration_roles import _young_pupil, fresh
+from test_registration_roles import _chat, _young_pupil, fresh
 
-from onboarding.models import ChatMember, ConsentRecord, EmailCode, Membership, ParentLink, User
+from onboarding.models import ChatMember, ConsentRecord, EmailCode, Membership, ParentLink, User, utcnow
 from onboarding.register.steps import registration_steps
 
 TYPO = "anna@mial.ru"
@@ -59,36 +59,114 @@ def test_the_code_letter_tells_the_site_address(client, make_org, make_invite, r
 # --- 9 and 11. Steps, the parent's form ---------------------------------------------------
 
 def test_one_function_decides_the_steps_of_each_role():
-    assert registration_steps("parent") == ["form", "code", "consent", "rules"]
+    # A parent's child waits for the teacher: nothing to join yet, so no chat rules yet.
+    assert registration_steps("parent") == ["form", "code", "consent"]
+    assert registration_steps("guardian") == ["form", "code", "consent", "rules"]  # linked at once
+    assert registration_steps("staff") == ["form", "code", "consent", "rules"]  # the staff room's chat
     assert registration_steps("student", "parent") == ["start", "form", "parent_code", "rules"]
     assert registration_steps("student", "own") == ["start", "form", "code", "consent", "rules"]
     assert registration_steps("admin") == ["form", "code", "consent"]
     assert "consent" not in registration_steps("pupil", "parent")
 
 
-def test_the_parent_path_counts_its_steps_and_ends_only_after_the_chat_rules(client, make_org, make_invite,
-                                                                           register):
+def test_the_parent_path_ends_at_the_waiting_page_right_after_consent(client, session, make_org, make_invite,
+                                                                      register):
     org = make_org()
     _invite, link = make_invite(org, kind="parent", unit="2Б")
     landing = client.get(link).text
     steps = re.findall(r"<li>([^<]*)</li>", landing.split('class="steps"')[1].split("</ol>")[0])
     assert "имя ребёнка" in steps[0] and "код" in steps[1] and "согласие" in steps[2]
-    assert "правила чатов" in steps[3] and "подтвердит связь" in steps[4]  # in the order they come
+    assert "подтвердит связь" in steps[3] and "правила чатов" in steps[4]  # in the order they come
     form = client.get(link.replace("/i/", "/register/")).text
-    assert _step(form) == "Шаг 1 из 4"
+    assert _step(form) == "Шаг 1 из 3"
     # «Ваш ребёнок» comes first, in its own group; then «Вы».
     assert form.index("<legend>Ваш ребёнок</legend>") < form.index('name="child_name"') \
         < form.index("<legend>Вы</legend>") < form.index('name="last_name"')
     _parent_to_code(register, link)
-    assert _step(client.get("/register/confirm").text) == "Шаг 2 из 4"
+    assert _step(client.get("/register/confirm").text) == "Шаг 2 из 3"
     client.post("/register/confirm", data={"code": register.code(RIGHT)})
     consent = client.get("/register/consent").text
-    assert _step(consent) == "Шаг 3 из 4"
-    response = client.post("/register/consent", data={"agree": "y"}, follow_redirects=True)
-    assert _step(response.text) == "Шаг 4 из 4" and "Регистрация завершена" not in response.text
-    assert "Тихие часы" in response.text or "21:00" in response.text  # the parents' chat concerns them
-    response = client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"}, follow_redirects=True)
-    assert "Регистрация завершена" in response.text
+    assert _step(consent) == "Шаг 3 из 3"
+    response = client.post("/register/consent", data={"agree": "y"})
+    assert response.headers["Location"].endswith(f"/chats/org/{org.id}")
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Регистрация завершена" in page.text and _step(page.text) == ""
+    assert "подтвердит, что вы родитель ребёнка: Петров Коля" in page.text  # the waiting page
+    assert 'name="agree"' not in page.text  # no chat rules: nothing to join yet
+    user = fresh(session).query(User).filter_by(email=RIGHT).one()
+    kinds = {record.kind for record in session.query(ConsentRecord).filter_by(subject_id=user.id)}
+    assert kinds == {"personal_data"}  # the personal-data consent, given on a screen of its own
+    assert "Регистрация завершена" not in client.get(f"/chats/org/{org.id}").text  # said once
+
+
+def test_a_parent_confirmed_later_accepts_the_chat_rules_before_joining(client, session, make_org, make_invite,
+                                                                        register):
+    org = make_org()
+    _invite, link = make_invite(org, kind="parent", unit="2Б")
+    _parent_to_code(register, link)
+    register.confirm_and_consent(RIGHT)
+    parent = fresh(session).query(User).filter_by(email=RIGHT).one()
+    waiting = client.get(f"/chats/org/{org.id}").text
+    assert "Родители класса 2Б" not in waiting and "/join" not in waiting
+    parent_link = session.query(ParentLink).filter_by(parent_id=parent.id).one()
+    parent_link.status = "confirmed"  # the teacher confirms the child
+    session.commit()
+    chat = _chat(session, org, "parents", "2Б")
+    # Now something is offered: the chat rules come first, for choosing and for joining alike.
+    to_rules = client.get(f"/chats/org/{org.id}")
+    assert to_rules.status_code == 302 and "/rules" in to_rules.headers["Location"]
+    refused = client.post(f"/chats/{chat.id}/join")
+    assert refused.status_code == 302 and "/rules" in refused.headers["Location"]
+    assert fresh(session).query(ChatMember).filter_by(user_id=parent.id).count() == 0
+    rules = client.get(to_rules.headers["Location"]).text
+    assert _step(rules) == "" and 'class="quiet-hours"' in rules  # the path already ended at the waiting page
+    accepted = client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"}, follow_redirects=True)
+    assert "Регистрация завершена" not in accepted.text and "Родители класса 2Б" in accepted.text
+    assert client.post(f"/chats/{chat.id}/join").status_code == 302
+    assert fresh(session).query(ChatMember).filter_by(user_id=parent.id, left_at=None).count() == 1
+    assert session.query(ConsentRecord).filter_by(subject_id=parent.id, kind="chat_rules").count() == 1
+
+
+def test_a_letters_parent_link_to_a_child_without_an_account_waits_like_a_class_link(client, make_org,
+                                                                                    make_invite, register):
+    org = make_org()
+    _invite, link = make_invite(org, kind="guardian", unit="2Б", max_uses=1, pupil_name="Петров Коля")
+    assert _step(client.get(link.replace("/i/", "/register/")).text) == "Шаг 1 из 3"
+    register.adult(link, email=RIGHT)
+    register.confirm_and_consent(RIGHT)
+    page = client.get(f"/chats/org/{org.id}")
+    assert page.status_code == 200 and "Регистрация завершена" in page.text and "Петров Коля" in page.text
+
+
+def test_a_parent_linked_at_once_accepts_the_chat_rules_as_the_last_step(client, make_org, make_user, make_member,
+                                                                         make_invite, register):
+    org = make_org()
+    child = make_user(email=None, login="kolya.petrov", first_name="Коля")
+    make_member(child, org, "student", unit="2Б")
+    _invite, link = make_invite(org, kind="guardian", unit="2Б", max_uses=1, child_id=child.id)
+    assert _step(client.get(link.replace("/i/", "/register/")).text) == "Шаг 1 из 4"
+    register.adult(link, email=RIGHT)
+    response = register.confirm_and_consent(RIGHT)
+    rules = client.get(response.headers["Location"], follow_redirects=True).text
+    assert _step(rules) == "Шаг 4 из 4" and "Регистрация завершена" not in rules
+    done = client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"}, follow_redirects=True).text
+    assert "Регистрация завершена" in done and "Родители класса 2Б" in done
+
+
+def test_with_no_chat_on_offer_the_path_ends_without_the_chat_rules(client, session, make_org, make_invite,
+                                                                    register):
+    """A step promised but with nothing to accept (the staff room's chat archived): the path still ends."""
+    org = make_org()
+    staff_chat = _chat(session, org, "staff")
+    staff_chat.archived_at = utcnow()
+    session.commit()
+    _invite, link = make_invite(org, kind="staff")
+    register.adult(link, email=RIGHT)
+    response = register.confirm_and_consent(RIGHT)
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and "Регистрация завершена" in page.text and 'name="agree"' not in page.text
+    assert "Регистрация завершена" not in client.get(f"/chats/org/{org.id}").text
+    assert client.get("/register/consent").headers["Location"].endswith(f"/chats/org/{org.id}")
 
 
 def test_a_first_grader_meets_no_consent_step_and_no_parents_quiet_hours(app, client, session, make_org,
@@ -124,6 +202,7 @@ def test_back_and_reload_after_the_end_land_on_the_chats(client, make_org, make_
     client.post("/register/confirm", data={"code": register.code(RIGHT)})
     assert client.get("/register/confirm").headers["Location"].endswith("/register/consent")
     client.post("/register/consent", data={"agree": "y"})
+    assert "Регистрация завершена" in client.get(f"/chats/org/{org.id}").text  # the end: the waiting page
     for path in ("/register/consent", "/register/confirm", link.replace("/i/", "/register/"),
                  link.replace("/i/", "/register/redeem/")):
         response = client.get(path)

@@ -1,7 +1,8 @@
 """Chat rules, choosing chats to join, "My chats" with leaving, member lists.
 
 Before any chat action the member accepts the current version of the chat
-rules; leaving is always allowed.
+rules (a member with no chat on offer is not asked yet); leaving is always
+allowed.
 """
 from __future__ import annotations
 
@@ -91,11 +92,16 @@ def rules(org_id: int):
 @bp.get("/org/<int:org_id>")
 @login_required
 def choose(org_id: int):
+    """The chats on offer, after the chat rules. With nothing on offer (a
+    parent whose child waits for the teacher) there is nothing to accept
+    yet: the page says who they wait for, and a registration path ends here."""
     org = member_org(org_id)
-    if not _rules_accepted(org):
-        return _to_rules(org, url_for("chats.choose", org_id=org.id))
     db = get_session()
     offered = chats.eligible_chats(db, current_user.id, org.id)
+    if offered and not _rules_accepted(org):
+        return _to_rules(org, url_for("chats.choose", org_id=org.id))
+    if not offered and registration_steps.finish_path(session, org.id):
+        flash(_("Welcome! Your registration is complete."), "success")
     joined = {chat.id for chat in chats.joined_chats(db, current_user.id, org.id)}
     return render_template("chats/choose.html", org=org, offered=offered, joined=joined, form=ActionForm(),
                            purposes=PURPOSES, waiting=parents.waiting_parent_links(db, current_user.id, org.id))

@@ -1,5 +1,5 @@
 """The code page, consent, and the end of the forms (logged in, on to the
-chat rules).
+chats: the chat rules first where a chat is open).
 
 Back and reload land on the step the browser is at: the code page of a code
 already typed goes on to consent; a finished registration goes on to the
@@ -56,7 +56,7 @@ def confirm():
     route = pupil_route(invite, user)
     if user.status == "active":  # a parent confirmed on their own phone meanwhile
         return render_template("register/parent_done_wait.html", form=ContinueForm(), user=user,
-                               org=invite.organisation, kind=invite.kind, route=route)
+                               org=invite.organisation, kind=steps.path_kind(invite), route=route)
     if _code_typed(user, state):
         return redirect(url_for("register.consent"))  # back or reload after the code: on to consent
     form = CodeForm()
@@ -80,7 +80,7 @@ def confirm():
     return render_template("register/confirm.html", form=form, resend_form=ResendForm(), user=user,
                            org=invite.organisation, young=purpose != registration.CONFIRM_EMAIL,
                            address=masked(latest.email) if latest and not user.email else user.email,
-                           continue_form=ContinueForm(), kind=invite.kind, route=route,
+                           continue_form=ContinueForm(), kind=steps.path_kind(invite), route=route,
                            change_url=_change_url(invite, state.get("token")))
 
 
@@ -99,14 +99,18 @@ def _finish_young(invite: Invite, user: User, code_id: int, state: dict):
 
 def _signed_in(user: User, invite: Invite, state: dict):
     """Logged in (remembered on this device if the form said so); on to the
-    chat rules, the last step (the first administrator's path ends here: on
-    to the console, the organisation has no units yet)."""
+    chats, where the chat rules come first if any chat is open. The paths
+    without the rules end here: the first administrator's (on to the
+    console, the organisation has no units yet) and a parent's whose child
+    waits for the teacher (on to the page that says so)."""
     start_session(user, remember=bool(state.get("remember")))
     session.pop(STUDENT, None)
-    steps.remember_path(session, org_id=invite.org_id, kind=invite.kind, route=pupil_route(invite, user))
     if invite.kind == "admin":
         flash(_("Welcome! Your registration is complete."), "success")
         return redirect(url_for("main.index"))
+    if steps.remember_path(session, org_id=invite.org_id, kind=steps.path_kind(invite),
+                           route=pupil_route(invite, user)):
+        flash(_("Welcome! Your registration is complete."), "success")
     return redirect(url_for("chats.choose", org_id=invite.org_id))
 
 
@@ -164,4 +168,4 @@ def consent():
         commit(db)
         return _signed_in(user, invite, state)
     return render_template("register/consent.html", form=form, text=text, org=org,
-                           version=texts.PERSONAL_DATA_VERSION, kind=invite.kind, route=pupil_route(invite, user))
+                           version=texts.PERSONAL_DATA_VERSION, kind=steps.path_kind(invite), route=pupil_route(invite, user))

@@ -121,8 +121,9 @@ def test_an_email_typo_is_mended_on_the_code_page(live_server, smtp_sink, phone)
     expect(page.get_by_role("heading", level=1)).to_have_text("Согласие на обработку персональных данных")
     page.go_back()  # back lands on the step the parent is at
     expect(page.get_by_role("heading", level=1)).to_have_text("Согласие на обработку персональных данных")
+    expect(main).to_contain_text("Шаг 3 из 3")  # the last step of a parent whose child waits for the teacher
     journey.step("consent")
     page.get_by_role("checkbox").check()
     page.get_by_role("button", name="Даю согласие").click()
-    expect(page).to_have_url(re.compile(r"/chats/org/\d+/rules"))
-    expect(main).to_contain_text("Шаг 4 из 4")
+    expect(page).to_have_url(re.compile(r"/chats/org/\d+$"))  # the waiting page: the path's end
+    expect(page.get_by_role("status").first).to_contain_text("Регистрация завершена")

@@ -1,11 +1,14 @@
 """Path 3: a parent opens the class's parent link on a phone, registers naming
-the child, types the code from the e-mail, consents, accepts the chat rules;
-the homeroom teacher confirms the child on their own phone; the parent joins
+the child, types the code from the e-mail, consents and lands on the page
+that says the homeroom teacher has yet to confirm the child (no chat to join
+yet, so no chat rules yet); the teacher confirms the child on their own
+phone; the parent, choosing chats, first accepts the chat rules, then joins
 the parents' chat. Path 6: the parent's part by keyboard only (Tab, Enter,
-Space)."""
+Space), with its screens and taps counted."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -24,9 +27,7 @@ def test_parent_registers_and_joins_the_parents_chat(live_server, smtp_sink, pho
     link = make_link(live_server, ids, kind="parent", unit="2А")
 
     journey = phone()
-    page = journey.page
     register_by_link(journey, smtp_sink, link, PARENT, org_name="Школа № 7", extra={"child_name": "Смирнов Миша"})
-    expect(page.locator("main")).to_contain_text("Шаг 4 из 4")  # the chat rules: the last step
     join_parents_chat(journey, live_server, phone)
 
 
@@ -47,14 +48,28 @@ def teacher_confirms_the_child(phone, live_server):
 
 
 def join_parents_chat(journey, live_server, phone, keyboard: bool = False):
-    """The chat rules (shown before any chat), then the chats on offer: the
-    parents' chat of 2А joined, the class chat (pupils) not on offer."""
+    """Right after consent, the waiting page: registration complete, no chat
+    on offer, no chat rules. The teacher confirms the child; choosing chats
+    then asks for the chat rules first; the parents' chat of 2А is joined,
+    the class chat (pupils) not on offer."""
     page = journey.page
-    expect(page).to_have_url(re.compile(r"/chats/org/\d+/rules"))
-    expect(page.locator("main")).to_contain_text("Участие в чатах добровольное")
-    expect(page.locator("main")).to_contain_text("21:00")
-    journey.step("chat-rules")
     main = page.locator("main")
+    expect(page).to_have_url(re.compile(r"/chats/org/\d+$"))
+    expect(page.get_by_role("status").first).to_contain_text("Регистрация завершена")  # only at the true end
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ожидаем подтверждения")
+    # Until the teacher confirms the child, no chat is offered, and the page says why.
+    expect(main.locator("li")).to_have_count(0)
+    expect(main.get_by_role("checkbox")).to_have_count(0)  # no chat rules yet: nothing to join
+    expect(main).to_contain_text("Классный руководитель Петрова А. И. подтвердит, что вы родитель ребёнка: Смирнов Миша")
+    journey.step("waiting-for-teacher")
+    teacher_confirms_the_child(phone, live_server)
+
+    page.reload()  # choosing chats, now that one is on offer: the chat rules come first
+    expect(page).to_have_url(re.compile(r"/chats/org/\d+/rules"))
+    expect(main).to_contain_text("Участие в чатах добровольное")
+    expect(main).to_contain_text("21:00")
+    expect(main).not_to_contain_text("Шаг")  # the registration path ended at the waiting page
+    journey.step("chat-rules")
     if keyboard:
         tab_to(page, main.get_by_role("checkbox"))
         page.keyboard.press("Space")
@@ -65,13 +80,7 @@ def join_parents_chat(journey, live_server, phone, keyboard: bool = False):
         main.get_by_role("button").click()
 
     expect(page).to_have_url(re.compile(r"/chats/org/\d+$"))
-    expect(page.get_by_role("status").first).to_contain_text("Регистрация завершена")  # only at the true end
-    # Until the teacher confirms the child, no chat is offered, and the page says why.
-    expect(main.locator("li")).to_have_count(0)
-    expect(main).to_contain_text("Классный руководитель Петрова А. И. подтвердит, что вы родитель ребёнка: Смирнов Миша")
-    journey.step("waiting-for-teacher")
-    teacher_confirms_the_child(phone, live_server)
-    page.reload()
+    expect(main).not_to_contain_text("Регистрация завершена")  # said once, at the end of the path
     offered = main.locator("li")
     expect(offered).to_have_count(1)
     expect(offered).to_contain_text("Родители класса 2А")
@@ -112,11 +121,36 @@ def assert_joined_parents_chat(live_server):
 
 
 def test_parent_path_by_keyboard_only(live_server, smtp_sink, phone):
-    """Path 6: no pointer at all; every control reached with Tab, in order."""
+    """Path 6: no pointer at all; every control reached with Tab, in order.
+
+    The path is counted as the README gives it, from the invitation to the
+    waiting page: the screens (pages loaded), the taps (Enter on a link or a
+    button, Space on a box; Tab only moves) and the fields typed."""
     ids = seed_school(live_server, teacher=TEACHER, pupils=PUPILS)
     link = make_link(live_server, ids, kind="parent", unit="2А")
     journey = phone()
     page = journey.page
+    screens, taps, typed = [], [], []
+    page.on("framenavigated", lambda frame: frame.parent_frame is None and screens.append(urlsplit(frame.url).path))
+    keyboard, press, type_text = page.keyboard, page.keyboard.press, page.keyboard.type
+
+    def counted_press(key, **options):
+        if key in ("Enter", "Space"):
+            taps.append(key)
+        press(key, **options)
+
+    def counted_type(text, **options):
+        if text:
+            typed.append(text)
+        type_text(text, **options)
+
+    keyboard.press, keyboard.type = counted_press, counted_type
     register_by_keyboard(journey, smtp_sink, link, PARENT, org_name="Школа № 7", extra={"child_name": "Смирнов Миша"})
-    expect(page.locator("main")).to_contain_text("Шаг 4 из 4")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ожидаем подтверждения")
+    # invitation, form (1 of 3), code (2 of 3), consent (3 of 3), the waiting page
+    assert [path.split("/")[1] for path in screens] == ["i", "register", "register", "register", "chats"], screens
+    # «Зарегистрироваться», «Продолжить», the code's Enter («Подтвердить»), the consent box, «Даю согласие»
+    assert taps == ["Enter", "Enter", "Enter", "Space", "Enter"]
+    # the child's name, last name, first name, patronymic (optional), e-mail, password, the code
+    assert len(typed) == 7 and PARENT.patronymic in typed
     join_parents_chat(journey, live_server, phone, keyboard=True)

@@ -41,10 +41,7 @@ def test_a_class_without_accounts_confirms_a_parent_from_its_list(live_server, s
     page = journey.page
     register_by_link(journey, smtp_sink, link, PARENT, org_name="Школа № 7", extra={"child_name": "смирнов миша"})
     main = page.locator("main")
-    expect(page).to_have_url(re.compile(r"/chats/org/\d+/rules"))
-    main.get_by_role("checkbox").check()
-    main.get_by_role("button").click()
-    expect(page).to_have_url(re.compile(r"/chats/org/\d+$"))
+    expect(page).to_have_url(re.compile(r"/chats/org/\d+$"))  # consent, then straight to the waiting page
     expect(main).to_contain_text("Классный руководитель Петрова А. И. подтвердит, что вы родитель ребёнка: смирнов миша")
     expect(main).to_contain_text("вам придёт письмо")
     expect(main).not_to_contain_text("Орлова Катя")  # parents never see the list
@@ -69,6 +66,10 @@ def test_a_class_without_accounts_confirms_a_parent_from_its_list(live_server, s
     assert "Ученик: Смирнов Миша, класс 1А" in text
     assert "Кто подтвердил: классный руководитель Петрова А. И." in text
     page.goto(smtp_sink.link_for(PARENT.email, live_server.url, count=2))
+    expect(page).to_have_url(re.compile(r"/chats/org/\d+/rules"))  # a chat on offer: its rules first
+    journey.step("chat-rules")
+    main.get_by_role("checkbox").check()
+    main.get_by_role("button").click()
     offered = main.locator("li")
     expect(offered).to_have_count(1)
     expect(offered).to_contain_text("Родители класса 1А")
