@@ -1,11 +1,13 @@
-"""Languages, time zones and dates as the organisation's people read them."""
+"""Languages, time zones, dates and «№ 1» as the organisation's people read them."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import format_date, format_datetime
+from markupsafe import Markup
 
 from .extensions import babel
 from .vocabulary import role_name, words
@@ -20,6 +22,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.finalize = keep_number_sign_with_number
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.globals.update(words=words, role_name=role_name)
     app.context_processor(lambda: {"current_locale": select_locale()})
@@ -53,6 +56,20 @@ def local_date(value: datetime | None, tz: str | None = None) -> str:
     if tz and isinstance(value, datetime):
         value = value.astimezone(ZoneInfo(tz))
     return format_date(value, "d MMMM y")
+
+
+NUMBER_SIGN = re.compile(r"№\s*(?=\w)")
+
+
+def keep_number_sign_with_number(value):
+    """Every value a template prints: «№» and the number after it joined by a
+    no-break space (U+00A0), so a line never ends after «№» («Школа № 1»,
+    «№5» → «№ 5»). Names are stored with a plain space (forms collapse any
+    space to one); only the printed page changes."""
+    if isinstance(value, str) and "№" in value:
+        joined = NUMBER_SIGN.sub("№\u00a0", value)
+        return Markup(joined) if isinstance(value, Markup) else joined
+    return value
 
 
 _ZONES: frozenset[str] | None = None

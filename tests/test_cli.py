@@ -59,7 +59,7 @@ def test_demo_is_idempotent_and_prints_the_logins(runner, session, client):
     session.rollback()
     response = client.post("/login", data={"identifier": "admin@demo-school.ru", "password": "demo-admin-2026"})
     assert response.status_code == 302
-    assert "Демонстрационная школа № 1" in client.get("/", follow_redirects=True).text
+    assert "Демонстрационная школа №\u00a01" in client.get("/", follow_redirects=True).text
 
 
 def test_purge_removes_only_stale_unconfirmed_accounts(runner, session, make_user):

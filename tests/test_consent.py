@@ -44,7 +44,7 @@ def test_the_consent_page_shows_the_operator_purposes_and_withdrawal(app, client
     register.adult(link)
     client.post("/register/confirm", data={"code": register.code()})
     page = client.get("/register/consent")
-    for words in ("Оператор: МБОУ «Школа № 7»", "Цель обработки", "Срок", "Как отозвать согласие",
+    for words in ("Оператор: МБОУ «Школа №\u00a07»", "Цель обработки", "Срок", "Как отозвать согласие",
                   texts.PERSONAL_DATA_VERSION):
         assert words in page.text
 

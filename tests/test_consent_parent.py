@@ -129,7 +129,7 @@ def test_the_parent_withdraws_the_consent_they_gave_for_their_child(session, fam
     assert subject == "Сидоров Петя: согласие на обработку персональных данных отозвано"
     assert text.startswith("Здравствуйте!")
     assert re.search(r"отозвано \d{1,2} ноября \d{4}\.", text)
-    assert "Ученик: Сидоров Петя, класс 2Б, «Школа № 1»." in text
+    assert "Ученик: Сидоров Петя, класс 2Б, «Школа №\u00a01»." in text
     assert "Кто отозвал: родитель, Петрова А. С." in text
     assert "Сидоров Петя больше не в списке класса 2Б и не участвует в чатах организации." in text
     assert "Учётная запись отключена" in text

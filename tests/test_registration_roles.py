@@ -146,7 +146,7 @@ def test_young_pupil_is_confirmed_by_the_parents_code(app, client, session, make
     letter = register.last_mail("mama@mail.ru")
     body = letter.get_content()
     # Who registered, where, what is kept and why, the code, a link, the class's parent invite.
-    assert "Сидоров Петя" in body and "Школа № 1" in body and "1А" in body
+    assert "Сидоров Петя" in body and "Школа №\u00a01" in body and "1А" in body
     assert "Согласие на обработку персональных данных" in body
     assert "http://localhost/register/parent/" in body and "http://localhost/i/" in body
     user = _user(session, login=login)

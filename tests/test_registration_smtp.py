@@ -53,7 +53,7 @@ def test_young_pupil_and_parent_through_smtp(smtp, app, session, make_org, make_
     letter = smtp.messages[-1]
     assert letter["To"] == "mama@mail.ru" and "Сидоров Петя" in letter["Subject"]
     body = letter.get_content()
-    assert "Сидоров Петя" in body and "2Б" in body and "Школа № 1" in body
+    assert "Сидоров Петя" in body and "2Б" in body and "Школа №\u00a01" in body
     code = re.search(r"^\s+(\d{6})\s*$", body, re.M).group(1)
     parent_link = re.search(r"http://localhost(/register/parent/\S+)", body).group(1)
     class_invite = re.search(r"http://localhost(/i/\S+)", body).group(1)
