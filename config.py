@@ -96,6 +96,23 @@ class Config:
     ARGON2_MEMORY_COST = 19 * 1024
     ARGON2_PARALLELISM = 1
 
+    # The chats' homeserver (Synapse). Where MATRIX_URL is unset the site reads
+    # the settings `flask matrix configure` wrote into the instance folder's
+    # synapse/site.json; with neither, changes wait in the queue.
+    MATRIX_URL = os.environ.get("MATRIX_URL")
+    MATRIX_SERVER_NAME = os.environ.get("MATRIX_SERVER_NAME", "school.test")
+    MATRIX_AS_TOKEN = os.environ.get("MATRIX_AS_TOKEN")
+    MATRIX_HS_TOKEN = os.environ.get("MATRIX_HS_TOKEN")
+    MATRIX_SHARED_SECRET = os.environ.get("MATRIX_SHARED_SECRET")
+    MATRIX_APPSERVICE_ID = os.environ.get("MATRIX_APPSERVICE_ID", "school-site")
+    # The site's users on the homeserver: @<prefix><user id>:<server name>.
+    MATRIX_USER_PREFIX = os.environ.get("MATRIX_USER_PREFIX", "s_")
+    MATRIX_TIMEOUT = float(os.environ.get("MATRIX_TIMEOUT", "5"))
+    # Apply a request's changes right after its commit (the worker retries).
+    MATRIX_SYNC_AFTER_COMMIT = _env_bool("MATRIX_SYNC_AFTER_COMMIT", True)
+    # Single sign-on: accounts are linked to the site's user id under this provider.
+    MATRIX_OIDC_PROVIDER = os.environ.get("MATRIX_OIDC_PROVIDER", "oidc-school")
+
     PASSWORD_RESET_MAX_AGE = 3600
     # Reset mails one account receives in an hour, however many ask for them.
     PASSWORD_RESET_MAILS_PER_HOUR = 3

@@ -19,6 +19,7 @@ from .extensions import csrf, limiter, login_manager
 from .invites import routes as invites
 from .mail import routes as mail
 from .main import routes as main
+from .matrix import routes as matrix, settings as matrix_settings, tasks as matrix_tasks
 from .oidc import routes as oidc
 from .register import routes as register
 from .review import routes as review
@@ -58,6 +59,7 @@ def load_config(app: Flask, config: type[Config] | Mapping[str, Any] | None) -> 
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = _instance_secret_key(app)
+    matrix_settings.load(app)
     if app.config["PROXY_FIX_COUNT"]:
         count = app.config["PROXY_FIX_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
@@ -83,6 +85,7 @@ def _instance_secret_key(app: Flask) -> str:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    matrix_tasks.listen()
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
@@ -91,7 +94,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, oidc):
+    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix, oidc):
         app.register_blueprint(feature.bp)
 
 

@@ -14,6 +14,7 @@ from .fields import has_forbidden_characters, normalise_email, normalise_text
 from .i18n import is_valid_timezone
 from .invites import operations as invites
 from .mail.sender import send_due
+from .matrix.commands import matrix_cli
 from .migrate import upgrade
 from .models import ORG_KINDS, utcnow
 from .orgs import structure as orgs
@@ -29,7 +30,7 @@ accounts_cli = AppGroup("accounts", help="Accounts.")
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, org_cli, mail_cli, accounts_cli):
+    for group in (db_cli, org_cli, mail_cli, accounts_cli, matrix_cli):
         app.cli.add_command(group)
     app.cli.add_command(demo_command)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from .db import get_session
 from .mail.sender import send_due
+from .matrix import worker as matrix_worker
 from .models import Organisation, utcnow
 from .people.members import is_admin, memberships_of
 from .people.passwords import make_hasher
@@ -79,16 +80,20 @@ def admin_required(view):
     return wrapped
 
 
-def commit(session: Session) -> None:
-    """Commit the request's work, then deliver the mail it queued (if so configured).
+def commit(session: Session) -> bool:
+    """Commit the request's work, then deliver the mail it queued and bring
+    the homeserver up to date (if so configured).
 
-    A failed delivery stays in the outbox for the worker; the user's action
-    has already succeeded.
+    A failed delivery stays in its queue for the worker; the user's action
+    has already succeeded. Returns False when the homeserver has yet to
+    follow (the page may say the chat opens in a minute).
     """
     new_ids = session.info.pop("outbox_new", [])
+    matrix_ids = session.info.pop("matrix_new", [])
     session.commit()
     if new_ids and current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         try:
             send_due(only=new_ids)
         except Exception:  # noqa: BLE001 - the worker retries; never fail the page
             current_app.logger.exception("mail delivery after commit failed")
+    return matrix_worker.after_commit(matrix_ids)

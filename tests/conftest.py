@@ -294,3 +294,28 @@ class RegistrationActions:
 @pytest.fixture
 def register(client, sent_mail):
     return RegistrationActions(client, sent_mail)
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory):
+    """A real Synapse for this test run (see tests/matrix_support.py)."""
+    from matrix_support import Receiver, Synapse, free_port, start_receiver
+
+    receiver = Receiver()
+    server, url = start_receiver(receiver)
+    homeserver = Synapse(tmp_path_factory.mktemp("synapse"), receiver, url, free_port())
+    homeserver.start()
+    yield homeserver
+    homeserver.stop()
+    server.shutdown()
+
+
+@pytest.fixture
+def matrix_app(synapse, app_config):
+    """An app whose chats live on the test run's Synapse; its pushes reach it."""
+    app_config.update(synapse.app_config())
+    app = create_app(app_config)
+    synapse.receiver.app = app
+    yield app
+    synapse.receiver.app = None
+    app.extensions["db"]["engine"].dispose()

@@ -202,3 +202,16 @@ def chat_members(session: Session, chat_id: int) -> list[tuple[User, str, str]]:
         role = next((r for r in ("admin", "teacher", "parent", "student") if r in roles), "parent")
         result.append((user, role, chat_role))
     return result
+
+
+def may_read(session: Session, chat: Chat, user_id: int) -> bool:
+    """A chat's messages are for its present members whose roles still open
+    it: not for a pending or rejected member, nor one who has left."""
+    return is_member(session, chat.id, user_id) and chat.id in {
+        c.id for c in eligible_chats(session, user_id, chat.org_id)}
+
+
+def may_post(session: Session, chat: Chat, user_id: int, *, now: datetime) -> bool:
+    """A member blocked for now reads but does not write."""
+    row = _membership_row(session, chat.id, user_id)
+    return row is not None and row.left_at is None and not (row.blocked_until and row.blocked_until > now)

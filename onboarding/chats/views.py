@@ -146,8 +146,10 @@ def join(chat_id: int):
     except chats.BlockedInChat:
         flash(_("You are blocked in this chat for now."), "error")
         return redirect(back)
-    commit(db)
-    flash(_("You have joined «%(chat)s».", chat=chat.title), "success")
+    if commit(db):
+        flash(_("You have joined «%(chat)s».", chat=chat.title), "success")
+    else:
+        flash(_("You have joined «%(chat)s»; it will open in a minute.", chat=chat.title), "success")
     return redirect(back)
 
 

@@ -1,0 +1,55 @@
+"""What the homeserver tells the site: events pushed to the application
+service. The one the site acts on is a member leaving a room of their own
+will in a Matrix app; it then counts as leaving the chat on the site, and
+the site never joins them back by itself."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..core import audit
+from ..models import ChatMember, MatrixAccount, MatrixEvent, MatrixRoom
+
+
+def is_own_leave(event: dict) -> bool:
+    """A leave whose sender is the member: the site removes people only by
+    kicking (sender ≠ member), so this is always the member's own choice."""
+    return (event.get("type") == "m.room.member" and isinstance(event.get("content"), dict)
+            and event["content"].get("membership") == "leave"
+            and event.get("sender") is not None and event.get("sender") == event.get("state_key"))
+
+
+def handle_events(session: Session, events: list, *, now: datetime) -> int:
+    """Handle each event once (by event id: Synapse's transaction ids start
+    again after a restart). Returns how many memberships ended."""
+    ended = 0
+    for event in events:
+        if not isinstance(event, dict) or not isinstance(event.get("event_id"), str):
+            continue
+        if session.get(MatrixEvent, event["event_id"]) is not None:
+            continue
+        session.add(MatrixEvent(event_id=event["event_id"][:255], received_at=now))
+        if is_own_leave(event):
+            ended += member_left(session, event["room_id"], event["state_key"], now=now)
+    session.flush()
+    return ended
+
+
+def member_left(session: Session, room_id: str, mxid: str, *, now: datetime) -> int:
+    row = session.scalars(
+        select(ChatMember)
+        .join(MatrixRoom, MatrixRoom.chat_id == ChatMember.chat_id)
+        .join(MatrixAccount, MatrixAccount.user_id == ChatMember.user_id)
+        .where(MatrixRoom.room_id == room_id, MatrixAccount.mxid == mxid)).first()
+    if row is None:
+        return 0
+    row.matrix_state = "left"
+    if row.left_at is not None:
+        return 0
+    row.left_at = now
+    session.flush()
+    audit.record(session, "chat.left", now=now, org_id=row.org_id, actor_id=row.user_id, target=row.chat,
+                 via="matrix")
+    return 1

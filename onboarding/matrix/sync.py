@@ -1,0 +1,163 @@
+"""Bringing the homeserver to the site's state, one task at a time.
+
+Each function reads what the site holds now and makes Synapse match it, so
+running one twice, or out of order, does no harm. The site removes people
+from rooms only by kicking them: a leave whose sender is the member is then
+always their own (see inbound.py).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Chat, ChatMember, MatrixAccount, MatrixRoom, MatrixTask, User
+from ..people import members
+from .client import MatrixClient, MatrixError
+
+MODERATOR, MUTED = 50, -1
+# Only the site adds, removes or renames; moderators may delete messages.
+ROOM_POWER = {
+    "users_default": 0, "events_default": 0, "state_default": 100, "invite": 100, "kick": 100, "ban": 100,
+    "redact": MODERATOR,
+    "events": {"m.room.name": 100, "m.room.avatar": 100, "m.room.canonical_alias": 100, "m.room.topic": 100,
+               "m.room.power_levels": 100, "m.room.history_visibility": 100, "m.room.encryption": 100,
+               "m.room.server_acl": 100, "m.room.tombstone": 150, "m.room.redaction": 0},
+}
+_ROLE_WORDS = {"admin": "администратор", "parent": "родитель"}
+_STUDENT_WORDS = {"school": "ученик", "college": "студент", "kindergarten": "воспитанник"}
+_STAFF_WORDS = {"school": "учитель", "college": "преподаватель", "kindergarten": "воспитатель"}
+
+
+def display_name(session: Session, user: User) -> str:
+    """Name and role as members see them on the site: «Петрова А. И., учитель»."""
+    held = members.memberships_of(session, user.id)
+    if not held:
+        return user.short_name
+    kind = held[0].unit.organisation.kind
+    roles = {m.role for m in held}
+    role = next(r for r in ("admin", "teacher", "parent", "student") if r in roles) if roles else "parent"
+    word = {"teacher": _STAFF_WORDS.get(kind), "student": _STUDENT_WORDS.get(kind)}.get(role, _ROLE_WORDS.get(role))
+    return f"{user.short_name}, {word}" if word else user.short_name
+
+
+def ensure_account(session: Session, client: MatrixClient, user: User, *, prefix: str, now: datetime,
+                   oidc_provider: str | None = None) -> MatrixAccount:
+    """The member's Matrix account, made by the site with their name and role
+    only (no e-mail, no phone), linked for single sign-on: the subject the
+    site's OpenID provider gives is the account's localpart."""
+    account = session.get(MatrixAccount, user.id)
+    name = display_name(session, user)
+    if account is None:
+        localpart = f"{prefix}{user.id}"
+        client.register(localpart)
+        account = MatrixAccount(user_id=user.id, mxid=client.mxid(localpart), created_at=now)
+        session.add(account)
+        if oidc_provider:
+            client.admin_update_user(account.mxid, {"external_ids": [
+                {"auth_provider": oidc_provider, "external_id": localpart}]})
+    if account.display_name != name:
+        client.set_display_name(account.mxid, name)
+        account.display_name = name
+    session.flush()
+    return account
+
+
+def ensure_room(session: Session, client: MatrixClient, chat: Chat, *, now: datetime) -> MatrixRoom:
+    room = session.get(MatrixRoom, chat.id)
+    if room is None:
+        room = MatrixRoom(chat_id=chat.id, room_id=client.create_room(chat.title), created_at=now)
+        session.add(room)
+        client.put_state(room.room_id, "m.room.power_levels", {**ROOM_POWER, "users": {}})
+        session.flush()
+    return room
+
+
+def sync_room(session: Session, client: MatrixClient, chat: Chat, *, now: datetime) -> None:
+    """The room exists, with the chat's name and the site's moderators."""
+    room = ensure_room(session, client, chat, now=now)
+    if client.state(room.room_id, "m.room.name").get("name") != chat.title:
+        client.put_state(room.room_id, "m.room.name", {"name": chat.title})
+    sync_power(session, client, chat, room, now=now)
+
+
+def _wanted_level(row: ChatMember, now: datetime) -> int | None:
+    if row.left_at is not None:
+        return None
+    if row.blocked_until is not None and row.blocked_until > now:
+        return MUTED
+    return MODERATOR if row.role == "moderator" else None
+
+
+def sync_power(session: Session, client: MatrixClient, chat: Chat, room: MatrixRoom, *, now: datetime) -> None:
+    """The power levels' users map from the site's moderators and blocks.
+
+    Power levels are one document: the room's row is locked while it is
+    read, changed and written, so two workers never undo each other."""
+    session.execute(select(MatrixRoom).where(MatrixRoom.chat_id == room.chat_id).with_for_update())
+    rows = session.execute(select(ChatMember, MatrixAccount.mxid)
+                           .join(MatrixAccount, MatrixAccount.user_id == ChatMember.user_id)
+                           .where(ChatMember.chat_id == chat.id)).all()
+    wanted = {mxid: level for row, mxid in rows if (level := _wanted_level(row, now)) is not None}
+    current = client.state(room.room_id, "m.room.power_levels")
+    if current.get("users", {}) != wanted or current.get("events_default") != ROOM_POWER["events_default"]:
+        client.put_state(room.room_id, "m.room.power_levels", {**current, **ROOM_POWER, "users": wanted})
+
+
+def sync_member(session: Session, client: MatrixClient, row: ChatMember, *, prefix: str, now: datetime,
+                oidc_provider: str | None = None) -> None:
+    """One person's membership of one room, as the site has it."""
+    chat = row.chat
+    user = session.get(User, row.user_id)
+    wanted = row.left_at is None and user.status == "active" and chat.archived_at is None
+    if wanted:
+        room = ensure_room(session, client, chat, now=now)
+        account = ensure_account(session, client, user, prefix=prefix, now=now, oidc_provider=oidc_provider)
+        if row.matrix_state != "joined":
+            client.invite(room.room_id, account.mxid)
+            client.join(room.room_id, account.mxid)
+            row.matrix_state = "joined"
+            session.flush()
+        if _wanted_level(row, now) is not None or row.role == "moderator" or row.blocked_until is not None:
+            sync_power(session, client, chat, room, now=now)
+        return
+    room = session.get(MatrixRoom, chat.id)
+    account = session.get(MatrixAccount, user.id)
+    if row.matrix_state == "joined" and room is not None and account is not None:
+        try:
+            client.kick(room.room_id, account.mxid, "Вышел из чата на сайте школы")
+        except MatrixError as error:
+            if error.status != 403:  # not in the room any more: nothing to undo
+                raise
+        row.matrix_state = "left"
+        session.flush()
+        sync_power(session, client, chat, room, now=now)
+
+
+def sync_account(session: Session, client: MatrixClient, user: User, *, prefix: str, now: datetime) -> None:
+    """Name changes follow; an account closed on the site is locked there."""
+    account = session.get(MatrixAccount, user.id)
+    if account is None:
+        return
+    if user.status == "active":
+        ensure_account(session, client, user, prefix=prefix, now=now)
+    else:
+        client.admin_update_user(account.mxid, {"locked": True})
+
+
+def apply(session: Session, client: MatrixClient, task: MatrixTask, *, prefix: str, now: datetime,
+          oidc_provider: str | None = None) -> None:
+    if task.kind == "member":
+        row = session.scalars(select(ChatMember).where(ChatMember.chat_id == task.chat_id,
+                                                       ChatMember.user_id == task.user_id)).first()
+        if row is not None:
+            sync_member(session, client, row, prefix=prefix, now=now, oidc_provider=oidc_provider)
+    elif task.kind == "room":
+        chat = session.get(Chat, task.chat_id)
+        if chat is not None and chat.archived_at is None:
+            sync_room(session, client, chat, now=now)
+    elif task.kind == "account":
+        user = session.get(User, task.user_id)
+        if user is not None:
+            sync_account(session, client, user, prefix=prefix, now=now)

@@ -1,0 +1,240 @@
+"""The chats on a real Synapse: the site decides, the homeserver follows;
+leaving in a Matrix app counts on the site."""
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from matrix_support import wait_for
+from test_chats import _rules
+from test_registration_roles import _chat
+
+from onboarding.matrix.client import quote
+from onboarding.models import ChatMember, MatrixAccount, MatrixRoom, MatrixTask, utcnow
+
+
+@pytest.fixture
+def app(matrix_app):
+    return matrix_app
+
+
+def _client(app):
+    from onboarding.matrix.worker import get_client
+
+    return get_client(app)
+
+
+def room_members(app, session, chat) -> dict[str, str]:
+    """mxid → membership, as Synapse has the chat's room."""
+    session.rollback()
+    room = session.get(MatrixRoom, chat.id)
+    state = _client(app).room_state(room.room_id)
+    return {e["state_key"]: e["content"]["membership"] for e in state if e["type"] == "m.room.member"}
+
+
+def mxid_of(session, user) -> str:
+    session.rollback()
+    return session.get(MatrixAccount, user.id).mxid
+
+
+def _parent(session, make_org, make_user, make_member, email="p@mail.ru"):
+    org = make_org()
+    parent = make_user(email=email, last_name="Смирнова", first_name="Анна", patronymic="Петровна")
+    make_member(parent, org, "parent", unit="2Б")
+    _rules(session, parent, org)
+    return org, parent, _chat(session, org, "parents", "2Б")
+
+
+def test_joining_on_the_site_joins_the_room_with_name_and_role_only(app, client, session, auth, make_org,
+                                                                    make_user, make_member):
+    org, parent, chat = _parent(session, make_org, make_user, make_member)
+    auth.login("p@mail.ru")
+    page = client.post(f"/chats/{chat.id}/join", follow_redirects=True)
+    assert "Вы вступили в чат" in page.text
+    mxid = mxid_of(session, parent)
+    assert room_members(app, session, chat)[mxid] == "join"
+    synapse = _client(app)
+    profile = synapse.call("GET", f"/_matrix/client/v3/profile/{quote(mxid)}", as_user=mxid)
+    assert profile["displayname"] == "Смирнова А. П., родитель"
+    assert "p@mail.ru" not in str(profile)
+    threepids = synapse.call("GET", f"/_synapse/admin/v2/users/{quote(mxid)}", token=synapse.admin_token())
+    assert threepids["threepids"] == [] and threepids["external_ids"] == [
+        {"auth_provider": "oidc-school", "external_id": mxid[1:].split(":")[0]}]
+    name = synapse.state(session.get(MatrixRoom, chat.id).room_id, "m.room.name")
+    assert name["name"] == "Родители класса 2Б"
+
+
+def test_leaving_on_the_site_takes_the_member_out_of_the_room(app, client, session, auth, make_org, make_user,
+                                                             make_member):
+    org, parent, chat = _parent(session, make_org, make_user, make_member)
+    auth.login("p@mail.ru")
+    r = client.post(f"/chats/{chat.id}/join")
+    assert r.status_code == 302 and r.location.endswith(f"/chats/org/{org.id}"), (r.status_code, r.location)
+    client.post(f"/chats/{chat.id}/leave", data={"confirmed": "yes"})
+    assert room_members(app, session, chat)[mxid_of(session, parent)] == "leave"
+
+
+def test_leaving_in_an_app_counts_on_the_site_and_nobody_joins_them_back(app, client, session, auth, make_org,
+                                                                        make_user, make_member):
+    org, parent, chat = _parent(session, make_org, make_user, make_member)
+    auth.login("p@mail.ru")
+    client.post(f"/chats/{chat.id}/join")
+    mxid = mxid_of(session, parent)
+    room_id = session.get(MatrixRoom, chat.id).room_id
+    _client(app).leave(room_id, mxid)  # what «Покинуть» in Element does
+
+    def left_on_site():
+        session.rollback()
+        row = session.query(ChatMember).filter_by(chat_id=chat.id, user_id=parent.id).one()
+        return row.left_at is not None
+    assert wait_for(left_on_site), "the homeserver's push did not reach the site"
+    assert f"/chats/{chat.id}/leave" not in client.get("/chats/").text  # «Мои чаты» no longer lists it
+    # The worker runs and nothing joins them back.
+    with app.app_context():
+        from onboarding.matrix.worker import run_due
+        run_due()
+    assert room_members(app, session, chat)[mxid] == "leave"
+    # They may come back by their own action on the site.
+    client.post(f"/chats/{chat.id}/join")
+    assert room_members(app, session, chat)[mxid] == "join"
+
+
+def test_with_the_homeserver_down_nothing_is_lost(app, client, session, auth, make_org, make_user, make_member,
+                                                  synapse):
+    org, parent, chat = _parent(session, make_org, make_user, make_member)
+    auth.login("p@mail.ru")
+    synapse.stop()
+    try:
+        page = client.post(f"/chats/{chat.id}/join", follow_redirects=True)
+        assert page.status_code == 200
+        assert "откроется через минуту" in page.text
+        session.rollback()
+        assert session.query(MatrixTask).filter(MatrixTask.done_at.is_(None)).count() >= 1
+    finally:
+        synapse.start()
+    session.rollback()
+    session.query(MatrixTask).update({"next_attempt_at": MatrixTask.created_at})
+    session.commit()
+    with app.app_context():
+        from onboarding.matrix.worker import run_due
+        done, failed = run_due()
+    assert failed == 0 and done >= 1
+    assert room_members(app, session, chat)[mxid_of(session, parent)] == "join"
+
+
+def _joined_parent(client, session, auth, make_org, make_user, make_member):
+    org, parent, chat = _parent(session, make_org, make_user, make_member)
+    auth.login("p@mail.ru")
+    client.post(f"/chats/{chat.id}/join")
+    return org, parent, chat
+
+
+def test_a_member_writes_and_reads_on_the_chat_page(app, client, session, auth, make_org, make_user,
+                                                    make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    page = client.get(f"/chats/{chat.id}")
+    assert page.status_code == 200 and "Сообщений пока нет" in page.text
+    sent = client.post(f"/chats/{chat.id}", data={"body": "Здравствуйте!\nСсылка: https://school.test/a?b=1&c=2.",
+                                                  "txn": "t-1"})
+    assert sent.status_code == 302
+    page = client.get(f"/chats/{chat.id}")
+    assert "Здравствуйте!<br>Ссылка: " in page.text
+    assert ('<a href="https://school.test/a?b=1&amp;c=2" rel="nofollow noopener noreferrer" target="_blank">'
+            in page.text)
+    assert "Смирнова А. П., родитель" in page.text
+    # The same send again (a second tap on a weak connection) arrives once.
+    client.post(f"/chats/{chat.id}", data={"body": "Здравствуйте!\nСсылка: https://school.test/a?b=1&c=2.",
+                                           "txn": "t-1"})
+    assert client.get(f"/chats/{chat.id}").text.count("Здравствуйте!<br>") == 1
+
+
+def test_nothing_is_rendered_as_html_and_bad_text_is_refused_beside_the_box(app, client, session, auth, make_org,
+                                                                             make_user, make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    client.post(f"/chats/{chat.id}", data={"body": "<script>alert(1)</script><b>жирный</b>"})
+    page = client.get(f"/chats/{chat.id}").text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;&lt;b&gt;жирный" in page
+    refused = client.post(f"/chats/{chat.id}", data={"body": "Оплата \u202eтекст"})
+    assert refused.status_code == 400
+    assert "Уберите невидимые или служебные символы" in refused.text
+    assert "Оплата \u202eтекст</textarea>" in refused.text  # the typing is kept
+    long = client.post(f"/chats/{chat.id}", data={"body": "а" * 2001})
+    assert long.status_code == 400 and "не длиннее 2000 символов" in long.text
+    empty = client.post(f"/chats/{chat.id}", data={"body": "  \n "})
+    assert empty.status_code == 400 and "Сначала напишите сообщение" in empty.text
+
+
+def test_only_members_read_and_a_blocked_member_reads_but_cannot_post(app, client, session, auth, make_org,
+                                                                       make_user, make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    client.post(f"/chats/{chat.id}", data={"body": "Только для родителей 2Б"})
+    auth.logout()
+    session.rollback()  # end the read before writing (SQLite)
+    # A parent of another class, a pending teacher: neither reads nor writes.
+    other = make_user(email="o@mail.ru")
+    make_member(other, org, "parent", unit="1А")
+    pending = make_user(email="t@mail.ru")
+    make_member(pending, org, "teacher", unit="2Б", verification="pending")
+    for email in ("o@mail.ru", "t@mail.ru"):
+        auth.login(email)
+        assert client.get(f"/chats/{chat.id}").status_code == 403
+        assert client.post(f"/chats/{chat.id}", data={"body": "Привет"}).status_code == 403
+        auth.logout()
+    # Blocked for a day: still reads, cannot post.
+    session.rollback()
+    row = session.query(ChatMember).filter_by(chat_id=chat.id, user_id=parent.id).one()
+    row.blocked_until = utcnow() + timedelta(days=1)
+    session.commit()
+    auth.login("p@mail.ru")
+    page = client.get(f"/chats/{chat.id}")
+    assert "Только для родителей 2Б" in page.text and 'name="body"' not in page.text
+    refused = client.post(f"/chats/{chat.id}", data={"body": "Всё равно напишу"}, follow_redirects=True)
+    assert "можете читать его, но не писать" in refused.text
+    assert "Всё равно напишу" not in client.get(f"/chats/{chat.id}").text
+
+
+def test_the_teacher_sees_the_parents_message_and_answers(app, client, session, auth, make_org, make_user,
+                                                          make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    client.post(f"/chats/{chat.id}", data={"body": "Здравствуйте! Когда собрание?"})
+    auth.logout()
+    session.rollback()  # end the read before writing (SQLite)
+    teacher = make_user(email="t@mail.ru", last_name="Петрова", first_name="Ольга", patronymic="Ивановна")
+    make_member(teacher, org, "teacher", unit="2Б", is_lead=True)
+    _rules(session, teacher, org)
+    auth.login("t@mail.ru")
+    client.post(f"/chats/{chat.id}/join")
+    page = client.get(f"/chats/{chat.id}")
+    assert "Здравствуйте! Когда собрание?" in page.text and "Смирнова А. П., родитель" in page.text
+    client.post(f"/chats/{chat.id}", data={"body": "В четверг в 18:00."})
+    # The homeroom teacher moderates the room.
+    session.rollback()
+    room_id = session.get(MatrixRoom, chat.id).room_id
+    levels = _client(app).state(room_id, "m.room.power_levels")
+    assert levels["users"] == {mxid_of(session, teacher): 50}
+    auth.logout()
+    auth.login("p@mail.ru")
+    assert "В четверг в 18:00." in client.get(f"/chats/{chat.id}").text
+
+
+def test_new_messages_arrive_for_the_script(app, client, session, auth, make_org, make_user, make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    page = client.get(f"/chats/{chat.id}").text
+    after = re.search(r'data-after="([^"]+)"', page).group(1)
+    client.post(f"/chats/{chat.id}", data={"body": "Новое сообщение"})
+    fresh = client.get(f"/chats/{chat.id}/new", query_string={"after": html.unescape(after)})
+    assert fresh.status_code == 200 and "Новое сообщение" in fresh.text
+    assert fresh.headers["X-Chat-Next"] and fresh.headers["X-Chat-Next"] != after
+
+
+def test_the_chat_page_with_the_homeserver_down_is_no_500(app, client, session, auth, make_org, make_user,
+                                                          make_member, synapse):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    synapse.stop()
+    try:
+        page = client.get(f"/chats/{chat.id}")
+        assert page.status_code == 200 and "недоступен" in page.text
+        sent = client.post(f"/chats/{chat.id}", data={"body": "Алло"})
+        assert sent.status_code == 503 and "не отправлено" in sent.text and "Алло</textarea>" in sent.text
+    finally:
+        synapse.start()
