@@ -4,10 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CATALOGUE := onboarding/translations/ru/LC_MESSAGES/messages
 
-.PHONY: run test install install-test translations extract migrate demo browser bench
+.PHONY: run test install install-test translations extract migrate demo matrix browser bench
 
-run: install translations migrate demo
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port 5000
+# The site, its mail worker's work done after each request, and Synapse on
+# SQLite beside it (stopped with the site: Ctrl-C).
+run: install translations migrate matrix demo
+	$(BIN)/flask --app wsgi matrix serve --port 5000
 
 test: install-test translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -36,6 +38,10 @@ migrate:
 
 demo:
 	$(BIN)/flask --app wsgi demo
+
+# Synapse's configuration in instance/synapse (secrets made once, kept there).
+matrix:
+	$(BIN)/flask --app wsgi matrix configure
 
 # Debian's Chromium for the browser tests (never a browser download).
 browser:

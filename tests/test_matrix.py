@@ -10,7 +10,7 @@ from test_chats import _rules
 from test_registration_roles import _chat
 
 from onboarding.matrix.client import quote
-from onboarding.models import ChatMember, MatrixAccount, MatrixRoom, MatrixTask, utcnow
+from onboarding.models import Chat, ChatMember, MatrixAccount, MatrixRoom, MatrixTask, utcnow
 
 
 @pytest.fixture
@@ -238,3 +238,22 @@ def test_the_chat_page_with_the_homeserver_down_is_no_500(app, client, session, 
         assert sent.status_code == 503 and "не отправлено" in sent.text and "Алло</textarea>" in sent.text
     finally:
         synapse.start()
+
+
+def test_the_homeroom_teacher_is_in_the_class_chats_from_the_start_and_moderates(app, client, session, auth,
+                                                                                 make_org, make_user, make_member):
+    org = make_org()
+    teacher = make_user(email="t@mail.ru", last_name="Петрова", first_name="Ольга", patronymic="Ивановна")
+    make_member(teacher, org, "teacher")
+    make_member(teacher, org, "teacher", unit="2Б", is_lead=True)
+    auth.login("t@mail.ru")
+    client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"})
+    mxid = mxid_of(session, teacher)
+    for kind in ("class", "parents", "teachers"):
+        chat = _chat(session, org, kind, "2Б")
+        assert room_members(app, session, chat)[mxid] == "join"
+        room_id = session.get(MatrixRoom, chat.id).room_id
+        assert _client(app).state(room_id, "m.room.power_levels")["users"] == {mxid: 50}
+    # Not the staff chat, which they join by choice like everyone else.
+    staff_chat = session.query(MatrixRoom).join(Chat, Chat.id == MatrixRoom.chat_id).filter(Chat.kind == "staff")
+    assert all(mxid not in room_members(app, session, session.get(Chat, r.chat_id)) for r in staff_chat)

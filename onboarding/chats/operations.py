@@ -215,3 +215,18 @@ def may_post(session: Session, chat: Chat, user_id: int, *, now: datetime) -> bo
     """A member blocked for now reads but does not write."""
     row = _membership_row(session, chat.id, user_id)
     return row is not None and row.left_at is None and not (row.blocked_until and row.blocked_until > now)
+
+
+def join_lead_chats(session: Session, *, user_id: int, org_id: int, now: datetime) -> int:
+    """The homeroom teacher (group teacher, curator) is in their unit's chats
+    from the start, since the rules have a teacher moderate each chat: they
+    join once verified and once the chat rules are accepted (the callers
+    check that). A chat they left is not joined back."""
+    lead_units = {m.unit_id for m in members.memberships_of(session, user_id, org_id)
+                  if m.role == "teacher" and m.is_lead}
+    joined = 0
+    for chat in eligible_chats(session, user_id, org_id):
+        if chat.unit_id in lead_units and _membership_row(session, chat.id, user_id) is None:
+            join_chat(session, chat.id, user_id=user_id, now=now)
+            joined += 1
+    return joined

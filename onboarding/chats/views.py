@@ -77,6 +77,7 @@ def rules(org_id: int):
         consent.accept_chat_rules(db, user_id=current_user.id, org_id=org.id, text=text,
                                   version=texts.CHAT_RULES_VERSION, now=now(), ip=client_ip(),
                                   user_agent=user_agent())
+        chats.join_lead_chats(db, user_id=current_user.id, org_id=org.id, now=now())
         commit(db)
         if registration_steps.finish_path(session, org.id):
             flash(_("Welcome! Your registration is complete."), "success")

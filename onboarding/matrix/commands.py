@@ -9,9 +9,10 @@ import time
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.serving import run_simple
 
 from ..models import Organisation, utcnow
-from . import homeserver, reconcile, settings, worker
+from . import homeserver, reconcile, settings, tasks, worker
 
 matrix_cli = AppGroup("matrix", help="The chats' homeserver (Synapse).")
 
@@ -101,8 +102,11 @@ def serve_command(port: int) -> None:
     try:
         seconds = homeserver.wait_ready(app.config["MATRIX_URL"], process=process)
         click.echo(f"Synapse answered in {seconds:.1f} s at {app.config['MATRIX_URL']}")
+        with app.extensions["db"]["write"]() as session:  # the homeserver is back: no more waiting
+            tasks.retry_now(session, now=utcnow())
+            session.commit()
         threading.Thread(target=_worker_loop, args=(app,), daemon=True).start()
-        app.run(host="127.0.0.1", port=port, use_reloader=False, threaded=True)
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
     finally:
         homeserver.stop(process)
         click.echo("Synapse stopped.")

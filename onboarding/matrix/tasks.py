@@ -104,6 +104,12 @@ def mark_failed(session: Session, task: MatrixTask, error: str, *, now: datetime
     session.flush()
 
 
+def retry_now(session: Session, *, now: datetime) -> None:
+    """Make every waiting task due (the homeserver has just come back)."""
+    session.execute(update(MatrixTask).where(MatrixTask.done_at.is_(None), MatrixTask.next_attempt_at > now)
+                    .values(next_attempt_at=now).execution_options(synchronize_session=False))
+
+
 def waiting(session: Session, *, now: datetime) -> tuple[int, datetime | None]:
     """How many tasks wait, and since when the oldest (for /healthz)."""
     count, oldest = session.execute(select(func.count(), func.min(MatrixTask.created_at))

@@ -7,7 +7,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
+from .. import texts
 from ..chats import operations as chats
+from ..consent import operations as consent
 from ..core import audit
 from ..core.errors import NotFound
 from ..models import JoinRequest, Membership, ParentLink, Unit
@@ -73,10 +75,13 @@ def decide_teacher(session: Session, org_id: int, membership_id: int, *, verifie
             membership.verified_by_id = actor_id
             membership.rejection_reason = None if verified else reason
     session.flush()
+    members.forget_memberships(session)
     if not verified:  # every chat and list at once
-        members.forget_memberships(session)
         chats.leave_ineligible_chats(session, user_id=staff.user_id, org_id=org_id, now=now,
                                      reason="teacher_rejected")
+    elif consent.has_accepted_chat_rules(session, user_id=staff.user_id, org_id=org_id,
+                                         version=texts.CHAT_RULES_VERSION):
+        chats.join_lead_chats(session, user_id=staff.user_id, org_id=org_id, now=now)
     audit.record(session, f"teacher.{state}", now=now, org_id=org_id, actor_id=actor_id, target=staff,
                  user_id=staff.user_id, reason=reason)
     return staff
