@@ -59,14 +59,14 @@ def _letters(sent_mail, to):
 def test_the_pupil_sees_the_parents_consent_but_cannot_withdraw_it(session, family):
     page = family.pupil_client.get("/consents/")
     assert page.status_code == 200
-    assert "Дал(а) ваш родитель" in page.text
-    assert "Отозвать это согласие может только ваш родитель" in page.text
+    assert "Согласие дал ваш родитель" in page.text
+    assert "за вас дал ваш родитель. Отозвать его может только он" in page.text
     assert f"/consents/{family.record.id}/withdraw" not in page.text
 
     for response in (family.pupil_client.get(f"/consents/{family.record.id}/withdraw"),
                      family.pupil_client.post(f"/consents/{family.record.id}/withdraw", data={"sure": "y"})):
         assert response.status_code == 403
-        assert "Отозвать это согласие может только ваш родитель" in response.text
+        assert "за вас дал ваш родитель. Отозвать его может только он" in response.text
 
     fresh(session)
     assert session.get(ConsentRecord, family.record.id).withdrawn_at is None

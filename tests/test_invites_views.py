@@ -388,6 +388,6 @@ def test_the_landing_page_speaks_the_words_of_the_invite_and_the_organisation(cl
     garden = make_org(kind="kindergarten", name="Детский сад «Ромашка»", units="Солнышко")
     _kjoin, kjoin_path = make_invite(garden, kind="join")
     page = client.get(kjoin_path).text
-    assert "сотрудник, после одобрения администратором" in page and "ребёнок" not in page
+    assert "сотрудник — после одобрения администратором" in page and "ребёнок" not in page
     _parent, parent_path = make_invite(garden, kind="parent", unit="Солнышко")
     assert "воспитатель подтвердит связь" in client.get(parent_path).text

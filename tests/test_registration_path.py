@@ -380,7 +380,7 @@ def test_the_homeroom_teacher_sees_and_undoes_the_link(app, client, session, mak
     queue = teacher_phone.get(f"/org/{org.id}/review/parents").text  # the teacher finds it from the queue
     assert f"/register/org/{org.id}/parents-by-confirmation" in queue
     page = teacher_phone.get(f"/register/org/{org.id}/parents-by-confirmation").text
-    assert "Сидорова Мария" in page and "подтверждением регистрации ребёнка" in page
+    assert "Сидорова Мария" in page and "подтвердили регистрацию ребёнка" in page
     link_id = fresh(session).query(ParentLink).filter_by(parent_id=parent.id).one().id
     assert phone.post(f"/register/org/{org.id}/parents-by-confirmation/{link_id}/undo").status_code == 403
     response = teacher_phone.post(f"/register/org/{org.id}/parents-by-confirmation/{link_id}/undo")

@@ -156,7 +156,7 @@ def test_the_teacher_matches_a_name_to_an_account_on_the_list_page(
     entry = fresh(session).query(RosterEntry).one()
     fresh(session)
     page = teacher.get(_roster(org, unit))
-    assert "Петров Алексей" in page.text and "Аккаунты, не связанные с именем в списке" in page.text
+    assert "Петров Алексей" in page.text and "Учётные записи, не связанные с именем в списке" in page.text
     missing = teacher.post(f"{_roster(org, unit)}/match", data={"pupil": str(pupil.id), "entry": ""})
     assert missing.status_code == 422 and form_errors(missing.text) == ["Выберите имя из списка."]
     assert teacher.post(f"{_roster(org, unit)}/match",
