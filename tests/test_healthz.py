@@ -21,7 +21,23 @@ def test_healthz_with_everything_up(app, client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok", "rate_limit_store": "disabled",
-                             "mail_queue": "ok", "mail_queue_oldest_seconds": None}
+                             "mail_queue": "ok", "mail_queue_oldest_seconds": None,
+                             "chat_queue": "ok", "chat_queue_waiting": 0, "chat_queue_oldest_seconds": None}
+
+
+def test_healthz_reports_changes_the_homeserver_has_yet_to_follow(app, client, session, make_org):
+    from datetime import timedelta
+
+    from onboarding.models import MatrixTask, utcnow
+
+    make_org()  # its chats wait for a homeserver (none is configured here)
+    body = client.get("/healthz").json
+    assert body["chat_queue"] == "ok" and body["chat_queue_waiting"] > 0
+    session.query(MatrixTask).update({"created_at": utcnow() - timedelta(hours=1)})
+    session.commit()
+    body = client.get("/healthz").json
+    assert body["status"] == "degraded" and body["chat_queue"] == "degraded"
+    assert body["chat_queue_oldest_seconds"] >= 3600
 
 
 def test_healthz_reports_a_real_redis_as_ok(app, app_config):

@@ -58,6 +58,8 @@ def synapse_oidc(app) -> dict | None:
 def sync_command(loop: bool, interval: float) -> None:
     """Apply the changes the homeserver has yet to follow."""
     _client()
+    if loop:
+        ping(current_app)  # the homeserver then pushes what it kept while the site was away
     while True:
         done, failed = worker.run_due()
         if done or failed or not loop:
