@@ -9,8 +9,10 @@ from matrix_support import wait_for
 from test_chats import _rules
 from test_registration_roles import _chat
 
+from onboarding.chats import operations as chats
 from onboarding.matrix.client import quote
-from onboarding.models import Chat, ChatMember, MatrixAccount, MatrixRoom, MatrixTask, utcnow
+from onboarding.matrix.worker import get_client, run_due
+from onboarding.models import AuditEvent, Chat, ChatMember, Membership, MatrixAccount, MatrixRoom, MatrixTask, utcnow
 
 
 @pytest.fixture
@@ -19,8 +21,6 @@ def app(matrix_app):
 
 
 def _client(app):
-    from onboarding.matrix.worker import get_client
-
     return get_client(app)
 
 
@@ -91,7 +91,6 @@ def test_leaving_in_an_app_counts_on_the_site_and_nobody_joins_them_back(app, cl
     assert f"/chats/{chat.id}/leave" not in client.get("/chats/").text  # «Мои чаты» no longer lists it
     # The worker runs and nothing joins them back.
     with app.app_context():
-        from onboarding.matrix.worker import run_due
         run_due()
     assert room_members(app, session, chat)[mxid] == "leave"
     # They may come back by their own action on the site.
@@ -116,7 +115,6 @@ def test_with_the_homeserver_down_nothing_is_lost(app, client, session, auth, ma
     session.query(MatrixTask).update({"next_attempt_at": MatrixTask.created_at})
     session.commit()
     with app.app_context():
-        from onboarding.matrix.worker import run_due
         done, failed = run_due()
     assert failed == 0 and done >= 1
     assert room_members(app, session, chat)[mxid_of(session, parent)] == "join"
@@ -182,8 +180,8 @@ def test_only_members_read_and_a_blocked_member_reads_but_cannot_post(app, clien
         auth.logout()
     # Blocked for a day: still reads, cannot post.
     session.rollback()
-    row = session.query(ChatMember).filter_by(chat_id=chat.id, user_id=parent.id).one()
-    row.blocked_until = utcnow() + timedelta(days=1)
+    session.query(ChatMember).filter_by(chat_id=chat.id, user_id=parent.id).update(
+        {"blocked_until": utcnow() + timedelta(days=1)})
     session.commit()
     auth.login("p@mail.ru")
     page = client.get(f"/chats/{chat.id}")
@@ -260,8 +258,6 @@ def test_the_homeroom_teacher_is_in_the_class_chats_from_the_start_and_moderates
 
 
 def _apply_queue(app):
-    from onboarding.matrix.worker import run_due
-
     with app.app_context():
         return run_due(app=app)
 
@@ -275,8 +271,6 @@ def test_a_rejected_teacher_is_taken_out_of_every_room(app, client, session, aut
     staff = make_member(teacher, org, "teacher", verification="pending")
     make_member(teacher, org, "teacher", unit="2Б", is_lead=True, verification="pending")
     chat = _chat(session, org, "parents", "2Б")
-    from onboarding.chats import operations as chats
-    from onboarding.models import Membership
     for membership in session.query(Membership).filter_by(user_id=teacher.id):
         membership.verification = "verified"
     session.flush()
@@ -309,7 +303,6 @@ def test_the_homeservers_pushes_need_its_token_and_count_once(app, client, sessi
     for txn in ("1", "1", "2"):  # transaction ids restart after a homeserver restart: the event id counts
         assert client.put(f"/_matrix/app/v1/transactions/{txn}", json={"events": [leave]}, headers=token).json == {}
     session.rollback()
-    from onboarding.models import AuditEvent
     assert session.query(AuditEvent).filter_by(action="chat.left").count() == 1
     assert session.query(ChatMember).filter_by(chat_id=chat.id, left_at=None).count() == 0
 
@@ -338,3 +331,19 @@ def test_reconcile_rebuilds_a_new_homeserver_and_finds_who_left_in_an_app(app, c
     session.rollback()
     assert session.query(ChatMember).filter_by(chat_id=chat.id, user_id=parent.id).one().left_at is not None
     assert room_members(app, session, chat)[mxid] == "leave"
+
+
+def test_a_kindergarten_speaks_of_groups_and_its_staff(app, client, session, auth, make_org, make_user,
+                                                       make_member):
+    org = make_org(kind="kindergarten", name="Детский сад № 7", units="Солнышко")
+    carer = make_user(email="v@mail.ru", last_name="Орлова", first_name="Вера", patronymic="Павловна")
+    make_member(carer, org, "teacher")
+    make_member(carer, org, "teacher", unit="Солнышко", is_lead=True)
+    auth.login("v@mail.ru")
+    client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"})
+    chat = _chat(session, org, "parents", "Солнышко")
+    room_id = session.get(MatrixRoom, chat.id).room_id
+    assert _client(app).state(room_id, "m.room.name")["name"] == "Родители группы Солнышко"
+    mxid = mxid_of(session, carer)
+    profile = _client(app).call("GET", f"/_matrix/client/v3/profile/{quote(mxid)}", as_user=mxid)
+    assert profile["displayname"] == "Орлова В. П., воспитатель"

@@ -45,14 +45,13 @@ def _page(chat: Chat, org: Organisation, form: MessageForm, status: int = 200):
     if where is not None and client is not None:
         try:
             page = messages.read(db, client, *where, before=request.args.get("before"))
-            newest = messages.latest_token(client, *where) if not request.args.get("before") else None
         except (MatrixUnavailable, MatrixError):
             unavailable = True
     if not form.txn.data:
         form.txn.data = secrets.token_urlsafe(12)
     response = make_response(render_template(
         "chats/room.html", chat=chat, org=org, form=form, page=page, unavailable=unavailable,
-        opening=where is None, newest=newest if page else None,
+        opening=where is None,
         may_post=chats.may_post(db, chat, current_user.id, now=now())), status)
     return response
 

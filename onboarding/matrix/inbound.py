@@ -26,13 +26,14 @@ def handle_events(session: Session, events: list, *, now: datetime) -> int:
     again after a restart). Returns how many memberships ended."""
     ended = 0
     for event in events:
-        if not isinstance(event, dict) or not isinstance(event.get("event_id"), str):
+        # Only the events the site acts on are remembered: messages and the
+        # site's own joins and kicks pass through without a write.
+        if not isinstance(event, dict) or not isinstance(event.get("event_id"), str) or not is_own_leave(event):
             continue
         if session.get(MatrixEvent, event["event_id"]) is not None:
             continue
         session.add(MatrixEvent(event_id=event["event_id"][:255], received_at=now))
-        if is_own_leave(event):
-            ended += member_left(session, event["room_id"], event["state_key"], now=now)
+        ended += member_left(session, str(event.get("room_id")), event["state_key"], now=now)
     session.flush()
     return ended
 

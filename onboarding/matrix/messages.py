@@ -79,12 +79,8 @@ def read(session: Session, client: MatrixClient, room_id: str, mxid: str, *, bef
     if after:
         return Page(messages, older=None, newer=answer.get("end") or after)
     more = answer.get("end") if len(answer.get("chunk", [])) == PAGE else None
-    return Page(messages, older=more, newer=None)
-
-
-def latest_token(client: MatrixClient, room_id: str, mxid: str) -> str | None:
-    """Where «what's new» starts: just after the latest event."""
-    return client.messages(room_id, mxid, limit=1, direction="b").get("start")
+    # Read backwards from the end, `start` is where «what's new» begins.
+    return Page(messages, older=more, newer=None if before else answer.get("start"))
 
 
 def post(client: MatrixClient, room_id: str, mxid: str, body: str, txn_id: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..models import MatrixTask, utcnow
 from . import sync, tasks
-from .client import MatrixClient
+from .client import MatrixClient, MatrixUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +52,15 @@ def apply_due(new_session: Callable[[], Session], client: MatrixClient, *, prefi
             except Exception as error:  # noqa: BLE001 - every failure is retried later
                 session.rollback()
                 message = f"{type(error).__name__}: {error}"
+                unreachable = isinstance(error, MatrixUnavailable)
         log.warning("homeserver task %s failed: %s", task_id, message)
         with new_session() as session:
             tasks.mark_failed(session, session.get(MatrixTask, task_id), message, now=utcnow())
             session.commit()
         failed += 1
+        if unreachable:  # down or slow: the rest wait for the next round, not a timeout each
+            failed += len(ids) - ids.index(task_id) - 1
+            break
     return done, failed
 
 
