@@ -19,7 +19,7 @@ from .extensions import csrf, limiter, login_manager
 from .invites import routes as invites
 from .mail import routes as mail
 from .main import routes as main
-from .matrix import routes as matrix, settings as matrix_settings, tasks as matrix_tasks
+from .matrix import routes as matrix_routes, settings as matrix_settings, tasks as matrix_tasks
 from .oidc import routes as oidc
 from .register import routes as register
 from .review import routes as review
@@ -94,7 +94,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix, oidc):
+    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix_routes, oidc):
         app.register_blueprint(feature.bp)
 
 

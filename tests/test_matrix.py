@@ -2,7 +2,8 @@
 leaving in a Matrix app counts on the site."""
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from matrix_support import wait_for
@@ -10,7 +11,7 @@ from test_chats import _rules
 from test_registration_roles import _chat
 
 from onboarding.chats import operations as chats
-from onboarding.matrix.client import quote
+from onboarding.matrix.client import MatrixError, quote
 from onboarding.matrix.worker import get_client, run_due
 from onboarding.models import AuditEvent, Chat, ChatMember, Membership, MatrixAccount, MatrixRoom, MatrixTask, utcnow
 
@@ -347,3 +348,35 @@ def test_a_kindergarten_speaks_of_groups_and_its_staff(app, client, session, aut
     mxid = mxid_of(session, carer)
     profile = _client(app).call("GET", f"/_matrix/client/v3/profile/{quote(mxid)}", as_user=mxid)
     assert profile["displayname"] == "Орлова В. П., воспитатель"
+
+
+def test_quiet_hours_are_kept_by_the_engine_and_teachers_are_exempt(app, client, session, auth, make_org,
+                                                                    make_user, make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    session.rollback()
+    room_id = session.get(MatrixRoom, chat.id).room_id
+    synapse = _client(app)
+    # The site wrote the policy's hours into the room, in the school's zone.
+    assert synapse.state(room_id, "ru.school.quiet_hours") == {"tz": "Asia/Yekaterinburg", "start": "21:00",
+                                                               "end": "07:00"}
+    assert "тихие часы" in client.get(f"/chats/{chat.id}").text
+    # A window around now (the engine reads it from the room's state).
+    local = datetime.now(ZoneInfo("Asia/Yekaterinburg"))
+    start, end = (local - timedelta(hours=1)).strftime("%H:%M"), (local + timedelta(hours=1)).strftime("%H:%M")
+    synapse.put_state(room_id, "ru.school.quiet_hours", {"tz": "Asia/Yekaterinburg", "start": start, "end": end})
+    refused = client.post(f"/chats/{chat.id}", data={"body": "Поздний вопрос"})
+    assert refused.status_code == 409
+    assert f"Отправьте сообщение после {end}" in refused.text and "Поздний вопрос</textarea>" in refused.text
+    # An app gets the same answer from the engine.
+    with pytest.raises(MatrixError) as error:
+        synapse.send_text(room_id, mxid_of(session, parent), "Из приложения", "app-1")
+    assert error.value.status == 403 and error.value.payload["quiet_hours_end"] == end
+    # The teacher, a moderator, is exempt.
+    auth.logout()
+    session.rollback()
+    teacher = make_user(email="t@mail.ru")
+    make_member(teacher, org, "teacher", unit="2Б", is_lead=True)
+    auth.login("t@mail.ru")
+    client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"})
+    assert client.post(f"/chats/{chat.id}", data={"body": "Ответ учителя"}).status_code == 302
+    assert "Ответ учителя" in client.get(f"/chats/{chat.id}").text

@@ -20,6 +20,7 @@ from ..web import member_org, now
 from . import operations as chats
 from .blueprint import bp
 from .forms import MessageForm
+from .views import quiet_hours
 
 bp.add_app_template_filter(messages.linkify, "linkify")
 
@@ -51,6 +52,7 @@ def _page(chat: Chat, org: Organisation, form: MessageForm, status: int = 200):
         form.txn.data = secrets.token_urlsafe(12)
     response = make_response(render_template(
         "chats/room.html", chat=chat, org=org, form=form, page=page, unavailable=unavailable,
+        quiet=quiet_hours(org, now()) if chat.kind == "parents" else None,
         opening=where is None,
         may_post=chats.may_post(db, chat, current_user.id, now=now())), status)
     return response
@@ -83,7 +85,15 @@ def send(chat_id: int):
         if where is None or client is None:
             raise MatrixUnavailable("not in the room yet")
         messages.post(client, *where, form.body.data, form.txn.data or secrets.token_urlsafe(12))
-    except (MatrixUnavailable, MatrixError):
+    except MatrixError as error:
+        quiet = messages.quiet_refusal(error)
+        if quiet is None:
+            raise
+        form.body.errors = list(form.body.errors) + [_(
+            "Quiet hours: messages to this chat are not sent from %(start)s to %(end)s (local time). "
+            "Please send it after %(end)s.", start=quiet["start"], end=quiet["end"])]
+        return _page(chat, org, form, status=409)
+    except MatrixUnavailable:
         form.body.errors = list(form.body.errors) + [
             _("The message was not sent: the chat is not available right now. Please try again in a minute.")]
         return _page(chat, org, form, status=503)

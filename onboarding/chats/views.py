@@ -18,7 +18,7 @@ from ..consent import operations as consent
 from ..core.errors import NotFound
 from ..db import get_session
 from ..models import Chat, Organisation
-from ..orgs.policy import QUIET_FROM, QUIET_UNTIL
+from ..orgs.policy import QUIET_FROM, QUIET_UNTIL, is_quiet
 from ..people import parents, teachers
 from ..people.members import memberships_of
 from ..register import steps as registration_steps
@@ -53,7 +53,8 @@ def quiet_hours(org: Organisation, at: datetime) -> dict:
     hours = int(offset.total_seconds() // 3600) if offset else 0
     minutes = int(abs(offset.total_seconds()) % 3600 // 60) if offset else 0
     return {"start": f"{QUIET_FROM:%H:%M}", "end": f"{QUIET_UNTIL:%H:%M}", "now": local.strftime("%H:%M"),
-            "utc": f"UTC{'+' if hours >= 0 else '−'}{abs(hours):02d}:{minutes:02d}"}
+            "utc": f"UTC{'+' if hours >= 0 else '−'}{abs(hours):02d}:{minutes:02d}",
+            "active": is_quiet(local.time())}
 
 
 def meets_parents_chat(org: Organisation) -> bool:

@@ -20,9 +20,10 @@ ADMIN_LOCALPART = "school-admin"
 class MatrixError(Exception):
     """The homeserver answered with an error."""
 
-    def __init__(self, status: int, errcode: str, message: str):
+    def __init__(self, status: int, errcode: str, message: str, payload: dict | None = None):
         super().__init__(f"{status} {errcode}: {message}")
         self.status, self.errcode, self.message = status, errcode, message
+        self.payload = payload or {}
 
 
 class MatrixUnavailable(Exception):
@@ -59,7 +60,7 @@ class MatrixClient:
             payload = _json_or_empty(error.read())
             if error.code >= 500:
                 raise MatrixUnavailable(f"{error.code} {payload.get('error', '')}") from error
-            raise MatrixError(error.code, payload.get("errcode", ""), payload.get("error", "")) from error
+            raise MatrixError(error.code, payload.get("errcode", ""), payload.get("error", ""), payload) from error
         except (urllib.error.URLError, socket.timeout, ConnectionError, TimeoutError) as error:
             raise MatrixUnavailable(str(error)) from error
 

@@ -21,6 +21,7 @@ from pathlib import Path
 APPSERVICE_ID = "school-site"
 SENDER_LOCALPART = "school-bot"
 SITE_FILE = "site.json"
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 def load_site_settings(folder: str | os.PathLike) -> dict | None:
@@ -100,6 +101,8 @@ def _homeserver(root: Path, site: dict, port: int, database: dict | None, testin
         "allow_public_rooms_over_federation": False,
         "app_service_config_files": [str(root / "appservice.yaml")],
         "password_config": {"enabled": "only_for_reauth" if oidc else True},
+        # The parents' chats' quiet hours, enforced for every client.
+        "modules": [{"module": "onboarding.matrix.quiet_hours.QuietHours", "config": {}}],
     }
     if oidc:
         config["oidc_providers"] = [oidc]
@@ -117,8 +120,10 @@ def _homeserver(root: Path, site: dict, port: int, database: dict | None, testin
 def start(folder: str | os.PathLike, *, log=None) -> subprocess.Popen:
     """Start Synapse configured in `folder` as a child process."""
     root = Path(folder).resolve()
+    # The quiet-hours module is this project's code: Synapse imports it from here.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))}
     return subprocess.Popen([sys.executable, "-m", "synapse.app.homeserver", "-c", str(root / "homeserver.yaml")],
-                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                            stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env, cwd=str(PROJECT))
 
 
 def wait_ready(url: str, *, timeout: float = 60.0, process: subprocess.Popen | None = None) -> float:

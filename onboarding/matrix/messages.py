@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import ChatMember, MatrixAccount, MatrixRoom
-from .client import MatrixClient
+from .client import MatrixClient, MatrixError
 
 MAX_LENGTH = 2000
 PAGE = 30
@@ -81,6 +81,14 @@ def read(session: Session, client: MatrixClient, room_id: str, mxid: str, *, bef
     more = answer.get("end") if len(answer.get("chunk", [])) == PAGE else None
     # Read backwards from the end, `start` is where «what's new» begins.
     return Page(messages, older=more, newer=None if before else answer.get("start"))
+
+
+def quiet_refusal(error: MatrixError) -> dict | None:
+    """The quiet hours the engine refused a message for (matrix/quiet_hours.py)."""
+    start, end = error.payload.get("quiet_hours_start"), error.payload.get("quiet_hours_end")
+    if error.status != 403 or not isinstance(start, str) or not isinstance(end, str):
+        return None
+    return {"start": start[:5], "end": end[:5]}
 
 
 def post(client: MatrixClient, room_id: str, mxid: str, body: str, txn_id: str) -> str:

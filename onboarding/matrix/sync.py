@@ -12,11 +12,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Chat, ChatMember, MatrixAccount, MatrixRoom, MatrixTask, User
+from ..models import Chat, ChatMember, MatrixAccount, MatrixRoom, MatrixTask, Organisation, User
+from ..orgs.policy import QUIET_FROM, QUIET_UNTIL
 from ..people import members
 from .client import MatrixClient, MatrixError
 
 MODERATOR, MUTED = 50, -1
+# The room state the quiet-hours module reads (matrix/quiet_hours.py).
+QUIET_STATE = "ru.school.quiet_hours"
 # Only the site adds, removes or renames; moderators may delete messages.
 ROOM_POWER = {
     "users_default": 0, "events_default": 0, "state_default": 100, "invite": 100, "kick": 100, "ban": 100,
@@ -70,6 +73,9 @@ def ensure_room(session: Session, client: MatrixClient, chat: Chat, *, now: date
         room = MatrixRoom(chat_id=chat.id, room_id=client.create_room(chat.title), created_at=now)
         session.add(room)
         client.put_state(room.room_id, "m.room.power_levels", {**ROOM_POWER, "users": {}})
+        quiet = quiet_hours_state(session, chat)
+        if quiet:
+            client.put_state(room.room_id, QUIET_STATE, quiet)
         session.flush()
     return room
 
@@ -80,6 +86,14 @@ def sync_room(session: Session, client: MatrixClient, chat: Chat, *, now: dateti
     if client.state(room.room_id, "m.room.name").get("name") != chat.title:
         client.put_state(room.room_id, "m.room.name", {"name": chat.title})
     sync_power(session, client, chat, room, now=now)
+
+
+def quiet_hours_state(session: Session, chat: Chat) -> dict | None:
+    """A parents' chat's quiet hours, in the organisation's zone."""
+    if chat.kind != "parents":
+        return None
+    org = session.get(Organisation, chat.org_id)
+    return {"tz": org.timezone, "start": f"{QUIET_FROM:%H:%M}", "end": f"{QUIET_UNTIL:%H:%M}"}
 
 
 def _wanted_level(row: ChatMember, now: datetime) -> int | None:

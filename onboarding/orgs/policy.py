@@ -30,6 +30,15 @@ POLICIES = {
 # organisation's local time.
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(7, 0)
+# Who is exempt: the chat's moderators (its teachers), by power level.
+QUIET_EXEMPT_LEVEL = 50
+
+
+def is_quiet(local: time, start: time = QUIET_FROM, end: time = QUIET_UNTIL) -> bool:
+    """Whether a local time falls in the quiet hours (which may span midnight)."""
+    if start <= end:
+        return start <= local < end
+    return local >= start or local < end
 
 
 def policy(kind: str) -> OrgPolicy:
