@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CATALOGUE := onboarding/translations/ru/LC_MESSAGES/messages
 
-.PHONY: run test install install-test translations extract migrate demo matrix browser bench
+.PHONY: run test install install-test translations extract migrate demo matrix browser bench bench-matrix
 
 # The site, its mail worker's work done after each request, and Synapse on
 # SQLite beside it (stopped with the site: Ctrl-C).
@@ -58,3 +58,17 @@ browser:
 # A quicker run: make bench BENCH_ARGS="--scale 0.1".
 bench: install-test translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The chat engine's benchmark (bench/README.md, «The chat engine»): a school
+# of 33 classes provisioned on a fresh Synapse on SQLite, then on PostgreSQL
+# (database bench_matrix_synapse, dropped afterwards), joins and the chat
+# page. Synapse reaches PostgreSQL through psycopg2, built from source here
+# (pg_config), so it is installed for this target only. A small run:
+# make bench-matrix BENCH_ARGS=--quick.
+bench-matrix: install-test translations
+	$(BIN)/pip install --quiet "matrix-synapse[postgres]" psutil
+	@if [ -x /usr/bin/wrk ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	fi
+	$(BIN)/python bench/matrix.py $(BENCH_ARGS)
