@@ -12,11 +12,21 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+import urllib.error
+import urllib.request
+from datetime import datetime
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from zoneinfo import ZoneInfo
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from onboarding.matrix import homeserver
 
 SERVER_NAME = "school.test"
+OIDC_SECRET = "oidc-client-secret-for-tests"
+# Where single sign-on sends an app back (no confirmation page for it).
+APP_REDIRECT = "http://localhost/app"
 _prefixes = itertools.count(1)
 
 
@@ -61,8 +71,11 @@ class _ThreadingServer(WSGIServer):
 class Synapse:
     def __init__(self, folder, receiver: Receiver, receiver_url: str, port: int):
         self.folder, self.receiver, self.receiver_url, self.port = folder, receiver, receiver_url, port
-        self.site = homeserver.configure(folder, server_name=SERVER_NAME, port=port, site_url=receiver_url,
-                                         user_prefix="s_", testing=True)
+        self.site = homeserver.configure(
+            folder, server_name=SERVER_NAME, port=port, site_url=receiver_url, user_prefix="s_", testing=True,
+            oidc=homeserver.oidc_provider(issuer=receiver_url, client_id="synapse", client_secret=OIDC_SECRET),
+            sso_clients=["http://localhost/"])
+        self.signing_key = _rsa_key()
         self.url = self.site["url"]
         self.process = None
         self.start_seconds = None
@@ -83,7 +96,18 @@ class Synapse:
             "MATRIX_HS_TOKEN": self.site["hs_token"], "MATRIX_SHARED_SECRET": self.site["shared_secret"],
             "MATRIX_APPSERVICE_ID": self.site["appservice_id"], "MATRIX_USER_PREFIX": f"s_t{next(_prefixes)}_",
             "MATRIX_TIMEOUT": 10.0,
+            # The site is the homeserver's OpenID provider at the receiver's address.
+            "BASE_URL": self.receiver_url, "MATRIX_PUBLIC_URL": self.url, "OIDC_CLIENT_SECRET": OIDC_SECRET,
+            "OIDC_SIGNING_KEY": self.signing_key,
+            "OIDC_REDIRECT_URIS": [self.url + "/_synapse/client/oidc/callback"],
         }
+
+
+def _rsa_key() -> str:
+    """One signing key for every app of the run: Synapse keeps the keys it fetched."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
 
 
 def start_receiver(receiver: Receiver):
@@ -108,3 +132,31 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.1):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(interval)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):
+        return None
+
+
+def get_without_redirect(url: str, headers: dict | None = None) -> tuple[int, dict, list[str], str]:
+    """(status, headers, Set-Cookie values, body) of one GET, redirects not followed."""
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        response = opener.open(urllib.request.Request(url, headers=headers or {}), timeout=20)
+    except urllib.error.HTTPError as error:
+        response = error
+    body = response.read().decode(errors="replace")
+    return response.status, dict(response.headers), response.headers.get_all("Set-Cookie") or [], body
+
+
+_ZONES = ["Europe/Kaliningrad", "Europe/Moscow", "Asia/Yekaterinburg", "Asia/Novosibirsk", "Asia/Irkutsk",
+          "Asia/Vladivostok", "Asia/Kamchatka", "America/Sao_Paulo", "America/New_York", "Pacific/Honolulu"]
+
+
+def daytime_zone() -> str:
+    """A zone where it is now mid-day: the parents' chats' quiet hours
+    (21:00–07:00 local) then don't stop the tests' messages, whatever the
+    hour the tests run at."""
+    now = datetime.now().astimezone()
+    return next(zone for zone in _ZONES if 9 <= now.astimezone(ZoneInfo(zone)).hour < 19)

@@ -3,15 +3,16 @@ leaving in a Matrix app counts on the site."""
 import html
 import re
 from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
-from matrix_support import wait_for
+from matrix_support import APP_REDIRECT, daytime_zone, get_without_redirect, wait_for
 from test_chats import _rules
 from test_registration_roles import _chat
 
 from onboarding.chats import operations as chats
-from onboarding.matrix.client import MatrixError, quote
+from onboarding.matrix.client import MatrixClient, MatrixError, quote
 from onboarding.matrix.worker import get_client, run_due
 from onboarding.models import AuditEvent, Chat, ChatMember, Membership, MatrixAccount, MatrixRoom, MatrixTask, utcnow
 
@@ -39,7 +40,7 @@ def mxid_of(session, user) -> str:
 
 
 def _parent(session, make_org, make_user, make_member, email="p@mail.ru"):
-    org = make_org()
+    org = make_org(timezone=daytime_zone())
     parent = make_user(email=email, last_name="Смирнова", first_name="Анна", patronymic="Петровна")
     make_member(parent, org, "parent", unit="2Б")
     _rules(session, parent, org)
@@ -141,6 +142,9 @@ def test_a_member_writes_and_reads_on_the_chat_page(app, client, session, auth, 
     assert ('<a href="https://school.test/a?b=1&amp;c=2" rel="nofollow noopener noreferrer" target="_blank">'
             in page.text)
     assert "Смирнова А. П., родитель" in page.text
+    session.rollback()
+    room_id = session.get(MatrixRoom, chat.id).room_id
+    assert f'href="https://matrix.to/#/{quote(room_id)}?via=school.test"' in page.text  # opens in an app
     # The same send again (a second tap on a weak connection) arrives once.
     client.post(f"/chats/{chat.id}", data={"body": "Здравствуйте!\nСсылка: https://school.test/a?b=1&c=2.",
                                            "txn": "t-1"})
@@ -357,13 +361,13 @@ def test_quiet_hours_are_kept_by_the_engine_and_teachers_are_exempt(app, client,
     room_id = session.get(MatrixRoom, chat.id).room_id
     synapse = _client(app)
     # The site wrote the policy's hours into the room, in the school's zone.
-    assert synapse.state(room_id, "ru.school.quiet_hours") == {"tz": "Asia/Yekaterinburg", "start": "21:00",
+    assert synapse.state(room_id, "ru.school.quiet_hours") == {"tz": org.timezone, "start": "21:00",
                                                                "end": "07:00"}
     assert "тихие часы" in client.get(f"/chats/{chat.id}").text
     # A window around now (the engine reads it from the room's state).
-    local = datetime.now(ZoneInfo("Asia/Yekaterinburg"))
+    local = datetime.now(ZoneInfo(org.timezone))
     start, end = (local - timedelta(hours=1)).strftime("%H:%M"), (local + timedelta(hours=1)).strftime("%H:%M")
-    synapse.put_state(room_id, "ru.school.quiet_hours", {"tz": "Asia/Yekaterinburg", "start": start, "end": end})
+    synapse.put_state(room_id, "ru.school.quiet_hours", {"tz": org.timezone, "start": start, "end": end})
     refused = client.post(f"/chats/{chat.id}", data={"body": "Поздний вопрос"})
     assert refused.status_code == 409
     assert f"Отправьте сообщение после {end}" in refused.text and "Поздний вопрос</textarea>" in refused.text
@@ -380,3 +384,52 @@ def test_quiet_hours_are_kept_by_the_engine_and_teachers_are_exempt(app, client,
     client.post(f"/chats/org/{org.id}/rules", data={"agree": "y"})
     assert client.post(f"/chats/{chat.id}", data={"body": "Ответ учителя"}).status_code == 302
     assert "Ответ учителя" in client.get(f"/chats/{chat.id}").text
+
+
+def _single_sign_on(client, synapse) -> tuple[int, str]:
+    """An app's «Войти через школу», driven through its redirects with the
+    site's logged-in test client: (status at the end, where it leads)."""
+    status, headers, cookies, _ = get_without_redirect(
+        f"{synapse.url}/_matrix/client/v3/login/sso/redirect/oidc-school?redirectUrl={APP_REDIRECT}")
+    assert status == 302 and headers["Location"].startswith(synapse.receiver_url + "/oauth/authorize?")
+    authorize = urlsplit(headers["Location"])
+    back = client.get(f"{authorize.path}?{authorize.query}")
+    assert back.status_code == 302 and back.location.startswith(synapse.url + "/_synapse/client/oidc/callback?")
+    cookie = "; ".join(c.split(";")[0] for c in cookies)
+    status, headers, _, body = get_without_redirect(back.location, {"Cookie": cookie})
+    return status, headers.get("Location", body)
+
+
+def test_an_app_signs_in_through_the_school_and_lands_on_the_members_account(app, client, session, auth,
+                                                                             make_org, make_user, make_member,
+                                                                             synapse):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    mxid = mxid_of(session, parent)
+    status, location = _single_sign_on(client, synapse)
+    assert status == 302 and location.startswith(APP_REDIRECT + "?loginToken=")
+    token = parse_qs(urlsplit(location).query)["loginToken"][0]
+    login = MatrixClient(synapse.url, "school.test", "").call(
+        "POST", "/_matrix/client/v3/login", {"type": "m.login.token", "token": token})
+    assert login["user_id"] == mxid
+    # The app reads the same room the site shows.
+    assert client.post(f"/chats/{chat.id}", data={"body": "Видно и в приложении"}).status_code == 302
+    room_id = session.get(MatrixRoom, chat.id).room_id
+    seen = MatrixClient(synapse.url, "school.test", login["access_token"]).call(
+        "GET", f"/_matrix/client/v3/rooms/{quote(room_id)}/messages", query={"dir": "b", "limit": "5"})
+    assert any(e.get("content", {}).get("body") == "Видно и в приложении" for e in seen["chunk"]), seen
+    # The password way in stays closed: the one password is the site's.
+    with pytest.raises(MatrixError):
+        MatrixClient(synapse.url, "school.test", "").call("POST", "/_matrix/client/v3/login", {
+            "type": "m.login.password", "identifier": {"type": "m.id.user", "user": mxid}, "password": "x"})
+
+
+def test_single_sign_on_makes_no_account_the_site_did_not(app, client, session, auth, make_org, make_user,
+                                                          make_member, synapse):
+    org = make_org()
+    member = make_user(email="n@mail.ru")
+    make_member(member, org, "parent", unit="2Б")  # a member, but in no chat yet: no Matrix account
+    auth.login("n@mail.ru")
+    status, location = _single_sign_on(client, synapse)
+    assert "loginToken" not in location
+    session.rollback()
+    assert session.get(MatrixAccount, member.id) is None

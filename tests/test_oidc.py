@@ -133,14 +133,14 @@ def test_the_whole_flow_gives_a_verified_id_token_and_userinfo(client, auth, mem
     header = jwt.decode(body["id_token"], JsonWebKey.import_key_set(client.get("/oauth/jwks").get_json())).header
     assert header["alg"] == "RS256" and header["kid"] == client.get("/oauth/jwks").get_json()["keys"][0]["kid"]
     claims = decode_id_token(client, body["id_token"])
-    assert claims["sub"] == str(member.id)
+    assert claims["sub"] == f"s_{member.id}"  # the Matrix account's localpart, as in its external_ids
     assert claims["name"] == "Смирнова Ольга Петровна"
     assert claims["nonce"] == "nonce-456"
     assert claims["exp"] > claims["iat"]
 
     userinfo = client.get("/oauth/userinfo", headers={"Authorization": f"Bearer {body['access_token']}"})
     assert userinfo.status_code == 200
-    assert userinfo.get_json() == {"sub": str(member.id), "name": "Смирнова Ольга Петровна"}
+    assert userinfo.get_json() == {"sub": f"s_{member.id}", "name": "Смирнова Ольга Петровна"}
 
     # Only hashes are kept.
     code_row = session.scalars(select(OidcAuthorizationCode)).one()
@@ -154,7 +154,7 @@ def test_the_whole_flow_gives_a_verified_id_token_and_userinfo(client, auth, mem
 def test_client_secret_basic_is_accepted_too(client, auth, member):
     response = exchange(client, sign_in(client, auth, member), basic=True)
     assert response.status_code == 200, response.text
-    assert decode_id_token(client, response.get_json()["id_token"])["sub"] == str(member.id)
+    assert decode_id_token(client, response.get_json()["id_token"])["sub"] == f"s_{member.id}"
 
 
 @pytest.mark.parametrize("basic", [False, True])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -53,7 +53,8 @@ def _page(chat: Chat, org: Organisation, form: MessageForm, status: int = 200):
     response = make_response(render_template(
         "chats/room.html", chat=chat, org=org, form=form, page=page, unavailable=unavailable,
         quiet=quiet_hours(org, now()) if chat.kind == "parents" else None,
-        opening=where is None,
+        opening=where is None, app_link=messages.app_link(where[0], current_app.config["MATRIX_SERVER_NAME"])
+        if where else None,
         may_post=chats.may_post(db, chat, current_user.id, now=now())), status)
     return response
 

@@ -34,7 +34,7 @@ def configure_command(port: int, server_name: str | None, folder: str | None) ->
     target = folder or settings.folder(app)
     homeserver.configure(target, server_name=server_name or app.config["MATRIX_SERVER_NAME"], port=port,
                          site_url=app.config["BASE_URL"], user_prefix=app.config["MATRIX_USER_PREFIX"],
-                         oidc=synapse_oidc(app))
+                         oidc=synapse_oidc(app), public_url=app.config["MATRIX_PUBLIC_URL"])
     click.echo(f"Synapse configured in {target}")
 
 
@@ -43,13 +43,8 @@ def synapse_oidc(app) -> dict | None:
     secret_of = app.extensions.get("oidc_client_secret")
     if secret_of is None:
         return None
-    return {
-        "idp_id": app.config["MATRIX_OIDC_PROVIDER"].removeprefix("oidc-"), "idp_name": "Войти через школу",
-        "issuer": app.config["BASE_URL"], "client_id": app.config["OIDC_CLIENT_ID"], "client_secret": secret_of(),
-        "client_auth_method": "client_secret_post", "scopes": ["openid", "profile"], "pkce_method": "always",
-        "enable_registration": False, "allow_existing_users": False,
-        "user_mapping_provider": {"config": {"subject_claim": "sub", "display_name_template": "{{ user.name }}"}},
-    }
+    return homeserver.oidc_provider(issuer=app.config["BASE_URL"], client_id=app.config["OIDC_CLIENT_ID"],
+                                    client_secret=secret_of(), provider=app.config["MATRIX_OIDC_PROVIDER"])
 
 
 @matrix_cli.command("sync")

@@ -39,7 +39,8 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def configure(folder: str | os.PathLike, *, server_name: str, port: int, site_url: str, user_prefix: str = "s_",
-              database: dict | None = None, testing: bool = False, oidc: dict | None = None) -> dict:
+              database: dict | None = None, testing: bool = False, oidc: dict | None = None,
+              public_url: str | None = None, sso_clients: list[str] | None = None) -> dict:
     """Write homeserver.yaml, the application-service registration and the
     site's settings into `folder`; keep secrets made by an earlier run."""
     root = Path(folder).resolve()
@@ -56,8 +57,11 @@ def configure(folder: str | os.PathLike, *, server_name: str, port: int, site_ur
                        "rooms": [], "aliases": []},
     }
     _write_private(root / "appservice.yaml", json.dumps(registration, indent=2))
-    _write_private(root / "homeserver.yaml", json.dumps(_homeserver(root, site, port, database, testing, oidc),
-                                                        indent=2, ensure_ascii=False))
+    config = _homeserver(root, site, port, database, testing, oidc)
+    config["public_baseurl"] = (public_url or site["url"]).rstrip("/") + "/"
+    if sso_clients:  # apps sent back from single sign-on without a confirmation page
+        config["sso"] = {"client_whitelist": sso_clients}
+    _write_private(root / "homeserver.yaml", json.dumps(config, indent=2, ensure_ascii=False))
     (root / "log.yaml").write_text(json.dumps({
         "version": 1, "disable_existing_loggers": False,
         "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
@@ -70,6 +74,18 @@ def configure(folder: str | os.PathLike, *, server_name: str, port: int, site_ur
         subprocess.run([sys.executable, "-m", "synapse.app.homeserver", "-c", str(root / "homeserver.yaml"),
                         "--generate-keys"], check=True, capture_output=True)
     return site
+
+
+def oidc_provider(*, issuer: str, client_id: str, client_secret: str, provider: str = "oidc-school") -> dict:
+    """Synapse's `oidc_providers` entry for the site: accounts are matched by
+    `external_ids` only, and nobody gets a new one through it."""
+    return {
+        "idp_id": provider.removeprefix("oidc-"), "idp_name": "Войти через школу", "issuer": issuer,
+        "client_id": client_id, "client_secret": client_secret, "client_auth_method": "client_secret_post",
+        "scopes": ["openid", "profile"], "pkce_method": "always", "enable_registration": False,
+        "allow_existing_users": False,
+        "user_mapping_provider": {"config": {"subject_claim": "sub", "display_name_template": "{{ user.name }}"}},
+    }
 
 
 def _homeserver(root: Path, site: dict, port: int, database: dict | None, testing: bool, oidc: dict | None) -> dict:
@@ -100,7 +116,9 @@ def _homeserver(root: Path, site: dict, port: int, database: dict | None, testin
         "allow_public_rooms_without_auth": False,
         "allow_public_rooms_over_federation": False,
         "app_service_config_files": [str(root / "appservice.yaml")],
-        "password_config": {"enabled": "only_for_reauth" if oidc else True},
+        # Members' accounts have no password (the site made them): they sign in
+        # through the site. Only the site's own administrator account has one.
+        "password_config": {"enabled": True},
         # The parents' chats' quiet hours, enforced for every client.
         "modules": [{"module": "onboarding.matrix.quiet_hours.QuietHours", "config": {}}],
     }

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import ChatMember, MatrixAccount, MatrixRoom
-from .client import MatrixClient, MatrixError
+from .client import MatrixClient, MatrixError, quote
 
 MAX_LENGTH = 2000
 PAGE = 30
@@ -81,6 +81,11 @@ def read(session: Session, client: MatrixClient, room_id: str, mxid: str, *, bef
     more = answer.get("end") if len(answer.get("chunk", [])) == PAGE else None
     # Read backwards from the end, `start` is where «what's new» begins.
     return Page(messages, older=more, newer=None if before else answer.get("start"))
+
+
+def app_link(room_id: str, server_name: str) -> str:
+    """A link that opens the room in a Matrix app on the phone."""
+    return f"https://matrix.to/#/{quote(room_id)}?via={quote(server_name)}"
 
 
 def quiet_refusal(error: MatrixError) -> dict | None:

@@ -45,6 +45,12 @@ def display_name(session: Session, user: User) -> str:
     return f"{user.short_name}, {word}" if word else user.short_name
 
 
+def localpart(prefix: str, user_id: int) -> str:
+    """A member's Matrix localpart, and the subject the site's OpenID provider
+    gives them: Synapse links the two through `external_ids`."""
+    return f"{prefix}{user_id}"
+
+
 def ensure_account(session: Session, client: MatrixClient, user: User, *, prefix: str, now: datetime,
                    oidc_provider: str | None = None) -> MatrixAccount:
     """The member's Matrix account, made by the site with their name and role
@@ -53,13 +59,13 @@ def ensure_account(session: Session, client: MatrixClient, user: User, *, prefix
     account = session.get(MatrixAccount, user.id)
     name = display_name(session, user)
     if account is None:
-        localpart = f"{prefix}{user.id}"
-        client.register(localpart)
-        account = MatrixAccount(user_id=user.id, mxid=client.mxid(localpart), created_at=now)
+        name_here = localpart(prefix, user.id)
+        client.register(name_here)
+        account = MatrixAccount(user_id=user.id, mxid=client.mxid(name_here), created_at=now)
         session.add(account)
         if oidc_provider:
             client.admin_update_user(account.mxid, {"external_ids": [
-                {"auth_provider": oidc_provider, "external_id": localpart}]})
+                {"auth_provider": oidc_provider, "external_id": name_here}]})
     if account.display_name != name:
         client.set_display_name(account.mxid, name)
         account.display_name = name

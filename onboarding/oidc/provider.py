@@ -20,6 +20,7 @@ from flask import Flask, current_app
 from joserfc.jwk import RSAKey
 
 from ..db import get_session
+from ..matrix.sync import localpart
 from ..models import OidcAccessToken, OidcAuthorizationCode, User
 from ..web import now
 from . import keys, operations
@@ -179,7 +180,7 @@ class AccessTokenValidator(BearerTokenValidator):
 
 
 def user_claims(user: User, scope: str) -> UserInfo:
-    claims = UserInfo(sub=str(user.id))
+    claims = UserInfo(sub=localpart(current_app.config["MATRIX_USER_PREFIX"], user.id))
     if "profile" in (scope_to_list(scope) or []):
         claims["name"] = user.full_name
     return claims
