@@ -121,6 +121,7 @@ class Membership(Base):
     role: Mapped[str] = mapped_column(String(20))
     # Homeroom teacher (классный руководитель / куратор / воспитатель) of the unit.
     is_lead: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[str | None] = mapped_column(String(20))
     # Teachers only: the administrator's check of the teacher status.
     verification: Mapped[str | None] = mapped_column(String(20))
     verified_at: Mapped[datetime | None]
