@@ -1,6 +1,6 @@
 """The domain model. Models import nothing from Flask."""
 from .base import Base, utcnow
-from .chat import CHAT_KINDS, Chat, ChatMember
+from .chat import CHAT_KINDS, Chat, ChatMember, chat_audience
 from .invite import INVITE_KINDS, Invite, InviteRedemption, invite_chat
 from .login import LoginSession, PasswordResetRequest
 from .matrix import MatrixAccount, MatrixEvent, MatrixRoom, MatrixTask
@@ -11,7 +11,7 @@ from .roster import RosterEntry
 from .user import ROLES, Membership, ParentLink, User
 
 __all__ = [
-    "Base", "utcnow", "CHAT_KINDS", "Chat", "ChatMember", "INVITE_KINDS", "Invite",
+    "Base", "utcnow", "CHAT_KINDS", "Chat", "ChatMember", "chat_audience", "INVITE_KINDS", "Invite",
     "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "MatrixAccount", "MatrixEvent",
     "MatrixRoom", "MatrixTask", "OidcAccessToken", "OidcAuthorizationCode", "ORG_KINDS", "UNIT_KINDS",
     "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",

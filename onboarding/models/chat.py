@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, utcnow
@@ -34,8 +34,21 @@ class Chat(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     archived_at: Mapped[datetime | None]
+    # Whom a created chat is for (chats.audience): a subject chat "student",
+    # "student,parent" or "parent"; a director's chat "deputies", "teachers",
+    # "parents_committee" or "students_committee"; a channel "all" or "staff".
+    audience: Mapped[str | None] = mapped_column(String(30))
 
     unit: Mapped["Unit | None"] = relationship()  # noqa: F821
+
+
+# The people a director's chat is offered to, chosen by name (explicit audience).
+chat_audience = Table(
+    "chat_audience",
+    Base.metadata,
+    Column("chat_id", ForeignKey("chat.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class ChatMember(Base):
