@@ -4,12 +4,25 @@
   var list = document.getElementById("messages");
   if (!list || !list.dataset.new || !window.fetch) { return; }
   var after = list.dataset.after;
+  var timer = null;
+  function stop() {
+    window.clearInterval(timer);
+  }
   function poll() {
     if (document.hidden) { return; }
-    fetch(list.dataset.new + "?after=" + encodeURIComponent(after), {credentials: "same-origin"})
+    fetch(list.dataset.new + "?after=" + encodeURIComponent(after),
+          {credentials: "same-origin", redirect: "manual", headers: {"Accept": "text/html"}})
       .then(function (response) {
-        if (!response.ok) { return null; }
-        after = response.headers.get("X-Chat-Next") || after;
+        var next = response.headers.get("X-Chat-Next");
+        // Only the chat's own answer is a list of messages. A redirect (the
+        // session ended: the login page) or a refusal (no longer a member)
+        // stops the polling; the page still works by reloading.
+        if (response.type === "opaqueredirect" || [401, 403, 404].indexOf(response.status) !== -1) {
+          stop();
+          return null;
+        }
+        if (!response.ok || !next) { return null; }
+        after = next;
         return response.text();
       })
       .then(function (html) {
@@ -20,5 +33,5 @@
       })
       .catch(function () {});
   }
-  window.setInterval(poll, 4000);
+  timer = window.setInterval(poll, 4000);
 }());
