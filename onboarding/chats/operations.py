@@ -9,9 +9,11 @@ from sqlalchemy.orm import Session
 
 from ..core import audit
 from ..core.errors import DomainError, NotFound
-from ..models import Chat, ChatMember, InviteRedemption, Organisation, ParentLink, Unit, User, invite_chat
+from ..models import (Chat, ChatMember, ChatRemoval, InviteRedemption, Organisation, ParentLink, Unit, User,
+                      invite_chat)
 from ..orgs.policy import policy, standard_chat_kinds
 from ..people import members
+from . import audience
 
 # Chat titles are stored in Russian, as members see them.
 STANDARD_TITLES = {
@@ -47,6 +49,10 @@ class NotAllowedInChat(DomainError):
 
 class BlockedInChat(DomainError):
     pass
+
+
+class RemovedFromChat(DomainError):
+    """A moderator removed them by the rules: only a moderator lets them back."""
 
 
 # Which members of a unit each standard chat is for.
@@ -96,13 +102,16 @@ def eligible_chats(session: Session, user_id: int, org_id: int) -> list[Chat]:
     if not held:
         return []
     invited = _invited_chat_ids(session, user_id, org_id)
+    chosen = audience.chosen_chat_ids(session, user_id, org_id)
     chats = session.scalars(
-        select(Chat).where(Chat.org_id == org_id, Chat.archived_at.is_(None)).order_by(Chat.unit_id, Chat.id)
+        select(Chat).where(Chat.org_id == org_id, Chat.archived_at.is_(None))
+        .order_by(Chat.unit_id.is_(None), Chat.unit_id, Chat.id)
     )
     result = []
     for chat in chats:
         roles = {m.role for m in held if m.unit_id == chat.unit_id}
-        if roles & set(CHAT_AUDIENCE.get(chat.kind, ())) or (roles and chat.id in invited):
+        if roles & set(CHAT_AUDIENCE.get(chat.kind, ())) or (roles and chat.id in invited) or audience.offers(
+                chat, user_id=user_id, held=held, teacher_state=teacher_state, chosen=chosen):
             result.append(chat)
     return result
 
@@ -138,7 +147,7 @@ def joined_chats(session: Session, user_id: int, org_id: int | None = None) -> l
              .where(ChatMember.user_id == user_id, ChatMember.left_at.is_(None), Chat.archived_at.is_(None)))
     if org_id is not None:
         query = query.where(Chat.org_id == org_id)
-    return list(session.scalars(query.order_by(Chat.org_id, Chat.unit_id, Chat.id)))
+    return list(session.scalars(query.order_by(Chat.org_id, Chat.unit_id.is_(None), Chat.unit_id, Chat.id)))
 
 
 def join_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) -> ChatMember:
@@ -151,9 +160,13 @@ def join_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) ->
     row = _membership_row(session, chat.id, user_id)
     if row is not None and row.blocked_until is not None and row.blocked_until > now:
         raise BlockedInChat()
-    leads = any(m.role == "teacher" and m.is_lead for m in members.memberships_of(session, user_id, chat.org_id)
-                if m.unit_id == chat.unit_id)
-    role = "moderator" if leads and chat.kind != "staff" else "member"
+    if session.scalar(select(ChatRemoval.id).where(ChatRemoval.chat_id == chat.id, ChatRemoval.user_id == user_id,
+                                                  ChatRemoval.lifted_at.is_(None))) is not None:
+        raise RemovedFromChat()
+    held = members.memberships_of(session, user_id, chat.org_id)
+    leads = any(m.role == "teacher" and m.is_lead for m in held if m.unit_id == chat.unit_id)
+    role = "moderator" if (leads and chat.kind in CHAT_AUDIENCE and chat.kind != "staff") or audience.moderates(
+        chat, user_id=user_id, held=held) else "member"
     if row is None:
         row = ChatMember(org_id=chat.org_id, chat_id=chat.id, user_id=user_id, role=role, joined_at=now)
         session.add(row)
@@ -212,7 +225,11 @@ def may_read(session: Session, chat: Chat, user_id: int) -> bool:
 
 
 def may_post(session: Session, chat: Chat, user_id: int, *, now: datetime) -> bool:
-    """A member blocked for now reads but does not write."""
+    """A member blocked for now reads but does not write; in a channel only
+    its posters (the administrators) write."""
+    posters = audience.channel_posters(session, chat)
+    if posters is not None and user_id not in posters:
+        return False
     row = _membership_row(session, chat.id, user_id)
     return row is not None and row.left_at is None and not (row.blocked_until and row.blocked_until > now)
 

@@ -12,8 +12,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..chats.audience import channel_posters
 from ..models import Chat, ChatMember, MatrixAccount, MatrixRoom, MatrixTask, Organisation, User
-from ..orgs.policy import QUIET_FROM, QUIET_UNTIL
+from ..orgs.policy import QUIET_FROM, QUIET_UNTIL, posting
 from ..people import members
 from .client import MatrixClient, MatrixError
 
@@ -31,6 +32,11 @@ ROOM_POWER = {
 _ROLE_WORDS = {"admin": "администратор", "parent": "родитель"}
 _STUDENT_WORDS = {"school": "ученик", "college": "студент", "kindergarten": "воспитанник"}
 _STAFF_WORDS = {"school": "учитель", "college": "преподаватель", "kindergarten": "воспитатель"}
+
+
+def room_power(chat: Chat) -> dict:
+    """A channel's members read and its posters (the administrators, 50) write."""
+    return {**ROOM_POWER, "events_default": MODERATOR} if posting(chat.kind) == "admins" else ROOM_POWER
 
 
 def display_name(session: Session, user: User) -> str:
@@ -78,7 +84,7 @@ def ensure_room(session: Session, client: MatrixClient, chat: Chat, *, now: date
     if room is None:
         room = MatrixRoom(chat_id=chat.id, room_id=client.create_room(chat.title), created_at=now)
         session.add(room)
-        client.put_state(room.room_id, "m.room.power_levels", {**ROOM_POWER, "users": {}})
+        client.put_state(room.room_id, "m.room.power_levels", {**room_power(chat), "users": {}})
         quiet = quiet_hours_state(session, chat)
         if quiet:
             client.put_state(room.room_id, QUIET_STATE, quiet)
@@ -102,12 +108,12 @@ def quiet_hours_state(session: Session, chat: Chat) -> dict | None:
     return {"tz": org.timezone, "start": f"{QUIET_FROM:%H:%M}", "end": f"{QUIET_UNTIL:%H:%M}"}
 
 
-def _wanted_level(row: ChatMember, now: datetime) -> int | None:
+def _wanted_level(row: ChatMember, now: datetime, posters: set[int] | None = None) -> int | None:
     if row.left_at is not None:
         return None
     if row.blocked_until is not None and row.blocked_until > now:
         return MUTED
-    return MODERATOR if row.role == "moderator" else None
+    return MODERATOR if row.role == "moderator" or row.user_id in (posters or ()) else None
 
 
 def sync_power(session: Session, client: MatrixClient, chat: Chat, room: MatrixRoom, *, now: datetime) -> None:
@@ -119,10 +125,11 @@ def sync_power(session: Session, client: MatrixClient, chat: Chat, room: MatrixR
     rows = session.execute(select(ChatMember, MatrixAccount.mxid)
                            .join(MatrixAccount, MatrixAccount.user_id == ChatMember.user_id)
                            .where(ChatMember.chat_id == chat.id)).all()
-    wanted = {mxid: level for row, mxid in rows if (level := _wanted_level(row, now)) is not None}
-    current = client.state(room.room_id, "m.room.power_levels")
-    if current.get("users", {}) != wanted or current.get("events_default") != ROOM_POWER["events_default"]:
-        client.put_state(room.room_id, "m.room.power_levels", {**current, **ROOM_POWER, "users": wanted})
+    posters = channel_posters(session, chat)
+    wanted = {mxid: level for row, mxid in rows if (level := _wanted_level(row, now, posters)) is not None}
+    current, power = client.state(room.room_id, "m.room.power_levels"), room_power(chat)
+    if current.get("users", {}) != wanted or current.get("events_default") != power["events_default"]:
+        client.put_state(room.room_id, "m.room.power_levels", {**current, **power, "users": wanted})
 
 
 def sync_member(session: Session, client: MatrixClient, row: ChatMember, *, prefix: str, now: datetime,
@@ -139,7 +146,8 @@ def sync_member(session: Session, client: MatrixClient, row: ChatMember, *, pref
             client.join(room.room_id, account.mxid)
             row.matrix_state = "joined"
             session.flush()
-        if _wanted_level(row, now) is not None or row.role == "moderator" or row.blocked_until is not None:
+        if (_wanted_level(row, now, channel_posters(session, chat)) is not None or row.role == "moderator"
+                or row.blocked_until is not None):
             sync_power(session, client, chat, room, now=now)
         return
     room = session.get(MatrixRoom, chat.id)

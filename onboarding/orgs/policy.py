@@ -18,11 +18,17 @@ class OrgPolicy:
     # Stored in Russian, as members see them.
     staff_room_name: str
     staff_title: str  # «Учителя класса 5А»
+    # The system channels (administrators post, members read): the whole
+    # organisation's ("all") and the staff's; a kindergarten has only the staff's.
+    channels: tuple[str, ...] = ("all", "staff")
+    all_channel_title: str = "Общий канал"
 
 
 POLICIES = {
-    "school": OrgPolicy(learners_join=True, staff_room_name="Учительская", staff_title="Учителя"),
-    "kindergarten": OrgPolicy(learners_join=False, staff_room_name="Сотрудники", staff_title="Сотрудники"),
+    "school": OrgPolicy(learners_join=True, staff_room_name="Учительская", staff_title="Учителя",
+                        all_channel_title="Общешкольный канал"),
+    "kindergarten": OrgPolicy(learners_join=False, staff_room_name="Сотрудники", staff_title="Сотрудники",
+                              channels=("staff",)),
     "college": OrgPolicy(learners_join=True, staff_room_name="Учительская", staff_title="Преподаватели"),
 }
 
@@ -32,6 +38,21 @@ QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(7, 0)
 # Who is exempt: the chat's moderators (its teachers), by power level.
 QUIET_EXEMPT_LEVEL = 50
+
+
+# Who writes in a chat of each kind: its members, except where only the
+# organisation's administrators do (a system channel; the rest read).
+POSTING = {"channel": "admins"}
+
+
+def posting(chat_kind: str) -> str:
+    return POSTING.get(chat_kind, "members")
+
+
+def channel_titles(kind: str) -> dict[str, str]:
+    """The organisation's system channels, by audience, with their stored titles."""
+    titles = {"all": POLICIES[kind].all_channel_title, "staff": "Канал сотрудников"}
+    return {audience: titles[audience] for audience in POLICIES[kind].channels}
 
 
 def is_quiet(local: time, start: time = QUIET_FROM, end: time = QUIET_UNTIL) -> bool:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..chats import operations as chats
+from ..chats import creating, operations as chats
 from ..core import audit
 from ..core.errors import DomainError, UnitNameTaken
 from ..models import Organisation, Unit, unit_sort_key
@@ -34,6 +34,7 @@ def create_organisation(
     session.add(staff_room)
     session.flush()
     chats.create_standard_chats(session, org, staff_room, now=now)
+    creating.create_channels(session, org, now=now)
     audit.record(session, "org.created", now=now, org_id=org.id, target=org, name=name, kind=kind)
     return org
 
