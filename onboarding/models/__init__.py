@@ -8,6 +8,7 @@ from .oidc import OidcAccessToken, OidcAuthorizationCode
 from .org import ORG_KINDS, UNIT_KINDS, Organisation, Unit, unit_sort_key
 from .records import AuditEvent, ConsentRecord, EmailCode, JoinRequest, OutboxMessage
 from .roster import RosterEntry
+from .staff import PersonEvent
 from .user import ROLES, Membership, ParentLink, User
 
 __all__ = [
@@ -15,5 +16,5 @@ __all__ = [
     "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "MatrixAccount", "MatrixEvent",
     "MatrixRoom", "MatrixTask", "OidcAccessToken", "OidcAuthorizationCode", "ORG_KINDS", "UNIT_KINDS",
     "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
-    "OutboxMessage", "RosterEntry", "ROLES", "Membership", "ParentLink", "User",
+    "OutboxMessage", "RosterEntry", "PersonEvent", "ROLES", "Membership", "ParentLink", "User",
 ]

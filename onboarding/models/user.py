@@ -93,6 +93,7 @@ class Membership(Base):
             "verification IS NULL OR verification IN ('pending', 'verified', 'rejected')",
             name="verification",
         ),
+        CheckConstraint("position IS NULL OR position IN ('director', 'deputy')", name="position"),
         Index(
             "uq_membership_one_class_per_student",
             "org_id",
@@ -130,6 +131,8 @@ class Membership(Base):
     )
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
     invite_id: Mapped[int | None] = mapped_column(ForeignKey("invite.id", ondelete="SET NULL"))
+    # The staff room's teacher membership only: "director", "deputy" or None.
+    position: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     left_at: Mapped[datetime | None]
 
