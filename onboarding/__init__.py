@@ -19,6 +19,7 @@ from .extensions import csrf, limiter, login_manager
 from .invites import routes as invites
 from .mail import routes as mail
 from .main import routes as main
+from .moderation import routes as moderation
 from .matrix import routes as matrix_routes, settings as matrix_settings, tasks as matrix_tasks
 from .oidc import routes as oidc
 from .register import routes as register
@@ -94,7 +95,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix_routes, oidc):
+    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix_routes, oidc,
+                    moderation):
         app.register_blueprint(feature.bp)
 
 

@@ -198,9 +198,10 @@ def leave_all_chats(session: Session, *, user_id: int, org_id: int, now: datetim
     return len(rows)
 
 
-def chat_members(session: Session, chat_id: int) -> list[tuple[User, str, str]]:
-    """(user, their role in the organisation, member or moderator): names and
-    roles only, for the page; e-mails and phones never leave this function."""
+def chat_members(session: Session, chat_id: int) -> list[tuple[User, str, str, str | None]]:
+    """(user, their role in the organisation, member or moderator, a
+    teacher's status: verified, pending, rejected; None for others): names
+    and roles only, for the page; e-mails and phones never leave this function."""
     chat = session.get(Chat, chat_id)
     rows = session.execute(
         select(User, ChatMember.role).join(ChatMember, ChatMember.user_id == User.id)
@@ -213,7 +214,7 @@ def chat_members(session: Session, chat_id: int) -> list[tuple[User, str, str]]:
         held = members.memberships_of(session, user.id, chat.org_id)
         roles = [m.role for m in held if m.unit_id == chat.unit_id] or [m.role for m in held]
         role = next((r for r in ("admin", "teacher", "parent", "student") if r in roles), "parent")
-        result.append((user, role, chat_role))
+        result.append((user, role, chat_role, members.teacher_verification(held) if role == "teacher" else None))
     return result
 
 

@@ -16,6 +16,7 @@ from ..matrix import messages
 from ..matrix.client import MatrixError, MatrixUnavailable
 from ..matrix.worker import get_client
 from ..models import Chat, Organisation
+from ..moderation import lists as moderation
 from ..web import member_org, now
 from . import operations as chats
 from .blueprint import bp
@@ -55,7 +56,8 @@ def _page(chat: Chat, org: Organisation, form: MessageForm, status: int = 200):
         quiet=quiet_hours(org, now()) if chat.kind == "parents" else None,
         opening=where is None, app_link=messages.app_link(where[0], current_app.config["MATRIX_SERVER_NAME"])
         if where else None,
-        may_post=chats.may_post(db, chat, current_user.id, now=now())), status)
+        may_post=chats.may_post(db, chat, current_user.id, now=now()),
+        moderation=moderation.room_notes(db, chat, current_user.id, now=now())), status)
     return response
 
 

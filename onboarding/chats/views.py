@@ -148,6 +148,9 @@ def join(chat_id: int):
     except chats.BlockedInChat:
         flash(_("You are blocked in this chat for now."), "error")
         return redirect(back)
+    except chats.RemovedFromChat:
+        flash(_("A moderator removed you from this chat: only a moderator can let you back."), "error")
+        return redirect(back)
     if commit(db):
         flash(_("You have joined «%(chat)s».", chat=chat.title), "success")
     else:

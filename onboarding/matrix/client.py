@@ -149,6 +149,13 @@ class MatrixClient:
         return self.call("PUT", f"/_matrix/client/v3/rooms/{quote(room_id)}/send/m.room.message/{quote(txn_id)}",
                          {"msgtype": "m.text", "body": body}, as_user=mxid)["event_id"]
 
+    def redact(self, room_id: str, event_id: str, reason: str, as_user: str | None) -> str:
+        """Remove a message (as a moderator, or as the site where `as_user` is None);
+        the same message twice is one redaction."""
+        txn_id = "redact-" + hashlib.sha256(event_id.encode()).hexdigest()[:24]
+        return self.call("PUT", f"/_matrix/client/v3/rooms/{quote(room_id)}/redact/{quote(event_id)}/{txn_id}",
+                         {"reason": reason}, as_user=as_user).get("event_id", "")
+
     def messages(self, room_id: str, mxid: str, *, start: str | None = None, limit: int = 30,
                  direction: str = "b") -> dict:
         query = {"dir": direction, "limit": str(limit),

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from werkzeug.serving import run_simple
 
 from ..models import Organisation, utcnow
+from ..moderation.operations import end_due_blocks
 from . import homeserver, reconcile, settings, tasks, worker
 
 matrix_cli = AppGroup("matrix", help="The chats' homeserver (Synapse).")
@@ -56,6 +57,7 @@ def sync_command(loop: bool, interval: float) -> None:
     if loop:
         ping(current_app)  # the homeserver then pushes what it kept while the site was away
     while True:
+        end_blocks(current_app)
         done, failed = worker.run_due()
         if done or failed or not loop:
             click.echo(f"applied {done}, failed {failed}")
@@ -80,6 +82,15 @@ def reconcile_command(org_id: int, fresh: bool) -> None:
                                      now=utcnow(), fresh=fresh, oidc_provider=app.config["MATRIX_OIDC_PROVIDER"])
     click.echo(", ".join(f"{key} {value}" for key, value in totals.items())
                + f" in {time.monotonic() - started:.1f} s")
+
+
+def end_blocks(app) -> int:
+    """Blocks that ran out (or were lifted after an apology) end here:
+    Synapse has no timer, so the worker's every round asks."""
+    with app.extensions["db"]["write"]() as session:
+        ended = end_due_blocks(session, utcnow())
+        session.commit()
+    return ended
 
 
 def ping(app) -> None:
@@ -118,6 +129,7 @@ def _worker_loop(app) -> None:
             app.logger.exception("application service ping failed")
         while True:
             try:
+                end_blocks(app)
                 worker.run_due()
             except Exception:  # noqa: BLE001 - retried on the next round
                 app.logger.exception("homeserver sync failed")

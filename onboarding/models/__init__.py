@@ -3,6 +3,7 @@ from .base import Base, utcnow
 from .chat import CHAT_KINDS, Chat, ChatMember, chat_audience
 from .invite import INVITE_KINDS, Invite, InviteRedemption, invite_chat
 from .login import LoginSession, PasswordResetRequest
+from .moderation import ChatBlock, ChatRemoval, ChatViolation, UnblockObjection
 from .matrix import MatrixAccount, MatrixEvent, MatrixRoom, MatrixTask
 from .oidc import OidcAccessToken, OidcAuthorizationCode
 from .org import ORG_KINDS, UNIT_KINDS, Organisation, Unit, unit_sort_key
@@ -17,4 +18,5 @@ __all__ = [
     "MatrixRoom", "MatrixTask", "OidcAccessToken", "OidcAuthorizationCode", "ORG_KINDS", "UNIT_KINDS",
     "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
     "OutboxMessage", "RosterEntry", "PersonEvent", "ROLES", "Membership", "ParentLink", "User",
+    "ChatBlock", "ChatRemoval", "ChatViolation", "UnblockObjection",
 ]
