@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from . import texts
+from .chats import creating
 from .consent import operations as consent
 from .db import get_session
 from .invites import operations as invites
@@ -57,6 +58,7 @@ def create_demo() -> tuple[Organisation, str]:
     if org is None:
         org = orgs.create_organisation(db, kind="school", name=DEMO_NAME, timezone="Asia/Yekaterinburg",
                                        city="Екатеринбург", now=now)
+    creating.create_channels(db, org, now=now)  # a demo school made before the channels gets them
     existing = {unit.name for unit in orgs.list_units(db, org.id)}
     specs, _bad = orgs.parse_class_names(DEMO_UNITS)
     missing = [spec for spec in specs if spec.name not in existing]

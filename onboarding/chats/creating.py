@@ -118,6 +118,12 @@ def director_audiences(org: Organisation) -> dict[str, str]:
     return DIRECTOR_TITLES[org.kind]
 
 
+def director_chats(session: Session, org_id: int) -> dict[str, Chat]:
+    """The director's chats the organisation has, by audience."""
+    return {chat.audience: chat for chat in session.scalars(select(Chat).where(
+        Chat.org_id == org_id, Chat.kind == "director", Chat.archived_at.is_(None)))}
+
+
 def candidates(session: Session, org_id: int, audience: str, *, query: str = "", limit: int = 60) -> list[User]:
     """The organisation's active people of the audience's roles, by name,
     those whose name holds every word of `query` (any case)."""

@@ -78,7 +78,8 @@ def send(chat_id: int):
     db = get_session()
     form = MessageForm()
     if not chats.may_post(db, chat, current_user.id, now=now()):
-        flash(_("You are blocked in this chat for now: you can read it but not write."), "error")
+        flash(_("Only administrators write in this channel.") if chat.kind == "channel" else
+              _("You are blocked in this chat for now: you can read it but not write."), "error")
         return redirect(url_for("chats.room", chat_id=chat.id))
     if not form.validate_on_submit():
         return _page(chat, org, form, status=400)

@@ -34,6 +34,9 @@ PURPOSES = {
     "parents": _l("The parents and teachers of the %(unit)s: questions about the children and schooling."),
     "teachers": _l("The teachers who work with the %(unit)s."),
     "staff": _l("All staff of the organisation."),
+    "subject": _l("The subject teacher and the pupils: lessons, homework, questions about the subject."),
+    "director": _l("A chat of the director of the organisation."),
+    "channel": _l("News of the organisation: the administrators write, members read."),
 }
 
 
