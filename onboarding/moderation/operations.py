@@ -221,7 +221,7 @@ def _end_block(session: Session, block: ChatBlock, *, reason: str, now: datetime
         row.blocked_until = None
     session.flush()
     # The member's task alone skips the power levels of a plain member: the room's sets them.
-    tasks.enqueue(session, "room", org_id=block.org_id, chat_id=block.chat_id, now=now)
+    tasks.enqueue(session, "room", org_id=block.org_id, chat_id=block.chat_id)
     audit.record(session, "moderation.unblocked", now=now, org_id=block.org_id, actor_id=actor_id,
                  target=session.get(Chat, block.chat_id), user_id=block.user_id, reason=reason)
 
