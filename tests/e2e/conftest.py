@@ -3,6 +3,9 @@
 - `live_server`: the app served by werkzeug on 127.0.0.1 (a free port, a
   thread), on a migrated SQLite file of its own, mailing through SMTP to
   `smtp_sink`, with CSRF on (a real browser posts real tokens).
+- `live_chat_server`: the same, with its chats on the run's real Synapse
+  (the `synapse` fixture of tests/conftest.py) and the homeserver's pushes
+  forwarded to it.
 - `smtp_sink`: an aiosmtpd server on 127.0.0.1 keeping every message it
   receives; `smtp_sink.code_for(address)` reads the six-digit code.
 - `browser`: Debian's Chromium (/usr/bin/chromium), never a downloaded one.
@@ -150,8 +153,8 @@ class LiveServer:
         return self.app.extensions["db"]["write"]()
 
 
-@pytest.fixture
-def live_server(tmp_path, smtp_sink):
+def _serve(tmp_path, smtp_sink, extra: dict | None = None):
+    """Run the app on a free port until the generator is closed; yields the LiveServer."""
     from werkzeug.serving import make_server
 
     from onboarding import create_app
@@ -175,6 +178,7 @@ def live_server(tmp_path, smtp_sink):
         "MAIL_PORT": smtp_sink.port,
         "MAIL_SECURITY": "none",
         "MAIL_SEND_AFTER_COMMIT": True,
+        **(extra or {}),
     })
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
@@ -190,10 +194,31 @@ def live_server(tmp_path, smtp_sink):
         "MAIL_SERVER": smtp_sink.host,
         "MAIL_PORT": str(smtp_sink.port),
     }
-    yield LiveServer(url=url, app=app, database_url=database_url, instance_path=instance_path, env=env)
-    server.shutdown()
-    thread.join(timeout=10)
-    app.extensions["db"]["engine"].dispose()
+    try:
+        yield LiveServer(url=url, app=app, database_url=database_url, instance_path=instance_path, env=env)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        app.extensions["db"]["engine"].dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path, smtp_sink):
+    """The site with no homeserver (chats are joined on the site only)."""
+    yield from _serve(tmp_path, smtp_sink)
+
+
+@pytest.fixture
+def live_chat_server(tmp_path, smtp_sink, synapse):
+    """The site with its chats on the test run's real Synapse (started once
+    per run, ~3 s): changes reach the homeserver right after each request's
+    commit, and the homeserver's pushes reach this app while it runs."""
+    for live in _serve(tmp_path, smtp_sink, synapse.app_config()):
+        synapse.receiver.app = live.app
+        try:
+            yield live
+        finally:
+            synapse.receiver.app = None
 
 
 # --- The browser -------------------------------------------------------------
@@ -241,6 +266,21 @@ FOCUS_RING_JS = """() => {
     matches: el.matches(':focus-visible') || el.matches('input:focus-within'), outlineStyle: style.outlineStyle,
     outlineWidth: parseFloat(style.outlineWidth) || 0, boxShadow: style.boxShadow,
   };
+}"""
+
+
+# Tab from the top of the page: a blurred element (the last stop of an earlier
+# check, or a page's fragment target) would stay Chromium's starting point for
+# the next Tab, and from the last control Tab leaves the page.
+FROM_THE_TOP_JS = """() => {
+  if (document.activeElement) document.activeElement.blur();
+  const root = document.documentElement;
+  const had = root.getAttribute('tabindex');
+  root.setAttribute('tabindex', '-1');
+  root.focus({preventScroll: true});
+  root.blur();
+  if (had === null) root.removeAttribute('tabindex'); else root.setAttribute('tabindex', had);
+  window.scrollTo(0, 0);
 }"""
 
 
@@ -309,7 +349,7 @@ class Journey:
     def _check_focus_visible(self, where: str) -> None:
         """Tab through the first few stops: each shows a visible focus ring."""
         page = self.page
-        page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+        page.evaluate(FROM_THE_TOP_JS)
         seen = []
         for _ in range(self.focus_stops):
             page.keyboard.press("Tab")
