@@ -2,7 +2,6 @@
 more than three for at most a month, unblocking, removals, who may do it."""
 import html
 from datetime import timedelta
-from email import message_from_string  # noqa: F401 (kept for mail checks by hand)
 from zoneinfo import ZoneInfo
 
 from matrix_support import daytime_zone
@@ -10,7 +9,7 @@ from test_chats import _rules
 from test_registration_roles import _chat, fresh
 
 from onboarding.chats import operations as chats
-from onboarding.models import AuditEvent, ChatBlock, ChatMember, ChatViolation, utcnow
+from onboarding.models import AuditEvent, ChatBlock, ChatMember, ChatRemoval, ChatViolation, utcnow
 from onboarding.moderation import operations as moderation
 
 
@@ -146,8 +145,7 @@ def test_a_removed_member_cannot_join_back_until_the_moderator_lets_them(app, cl
     auth.login("t@mail.ru")
     page = client.get(f"/moderation/chat/{chat.id}")
     assert "Вернуть в чат" in page.text
-    removal_id = fresh(session).execute(
-        __import__("sqlalchemy").text("SELECT id FROM chat_removal")).scalar_one()
+    removal_id = fresh(session).query(ChatRemoval).one().id
     assert client.post(f"/moderation/chat/{chat.id}/readmit/{removal_id}").status_code == 302
     assert chats.is_member(fresh(session), chat.id, parent.id)
 
