@@ -16,6 +16,7 @@ from .auth import routes as auth
 from .chats import routes as chats
 from .consent import routes as consent
 from .extensions import csrf, limiter, login_manager
+from .help import routes as help_routes
 from .invites import routes as invites
 from .mail import routes as mail
 from .main import routes as main
@@ -24,6 +25,7 @@ from .matrix import routes as matrix_routes, settings as matrix_settings, tasks 
 from .oidc import routes as oidc
 from .register import routes as register
 from .review import routes as review
+from .stats import routes as stats
 
 
 def create_app(config: type[Config] | Mapping[str, Any] | None = None) -> Flask:
@@ -95,8 +97,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix_routes, oidc,
-                    moderation):
+    for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix_routes, oidc, stats,
+                    help_routes, moderation):
         app.register_blueprint(feature.bp)
 
 

@@ -14,9 +14,11 @@ from ..models import OutboxMessage
 LEASE = timedelta(minutes=2)
 
 
-def enqueue(session: Session, *, to: str, subject: str, body: str, now: datetime, org_id: int | None = None) -> OutboxMessage:
+def enqueue(session: Session, *, to: str, subject: str, body: str, now: datetime, org_id: int | None = None,
+            reply_to: str | None = None) -> OutboxMessage:
     message = OutboxMessage(
-        org_id=org_id, recipient=to, subject=subject, body_text=body, created_at=now, next_attempt_at=now
+        org_id=org_id, recipient=to, subject=subject, body_text=body, created_at=now, next_attempt_at=now,
+        reply_to=reply_to,
     )
     session.add(message)
     session.flush()

@@ -10,6 +10,7 @@ from .org import ORG_KINDS, UNIT_KINDS, Organisation, Unit, unit_sort_key
 from .records import AuditEvent, ConsentRecord, EmailCode, JoinRequest, OutboxMessage
 from .roster import RosterEntry
 from .staff import PersonEvent
+from .stats import ChatWeekCount
 from .user import ROLES, Membership, ParentLink, User
 
 __all__ = [
@@ -17,6 +18,6 @@ __all__ = [
     "InviteRedemption", "invite_chat", "LoginSession", "PasswordResetRequest", "MatrixAccount", "MatrixEvent",
     "MatrixRoom", "MatrixTask", "OidcAccessToken", "OidcAuthorizationCode", "ORG_KINDS", "UNIT_KINDS",
     "Organisation", "Unit", "unit_sort_key", "AuditEvent", "ConsentRecord", "EmailCode", "JoinRequest",
-    "OutboxMessage", "RosterEntry", "PersonEvent", "ROLES", "Membership", "ParentLink", "User",
+    "OutboxMessage", "RosterEntry", "PersonEvent", "ChatWeekCount", "ROLES", "Membership", "ParentLink", "User",
     "ChatBlock", "ChatRemoval", "ChatViolation", "UnblockObjection",
 ]

@@ -1,0 +1,50 @@
+"""Messages per chat per week, counted from the homeserver's pushes: one
+upsert per (chat, week) per pushed transaction; never the text, never the
+sender."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import Chat, ChatWeekCount, MatrixRoom, Organisation
+from .weeks import local_date, week_start
+
+
+def is_message(event) -> bool:
+    return (isinstance(event, dict) and event.get("type") == "m.room.message"
+            and isinstance(event.get("room_id"), str))
+
+
+def _sent_at(event: dict, now: datetime) -> datetime:
+    stamp = event.get("origin_server_ts")
+    if isinstance(stamp, int) and not isinstance(stamp, bool) and 0 < stamp < 2 ** 46:
+        return datetime.fromtimestamp(stamp / 1000, tz=timezone.utc)
+    return now
+
+
+def count_messages(session: Session, events: list, *, now: datetime) -> int:
+    """Add the messages among `events` to their chats' weekly counts (rooms
+    the site doesn't know are ignored). Returns how many were counted."""
+    messages = [event for event in events if is_message(event)]
+    if not messages:
+        return 0
+    rooms = {room_id: (chat_id, zone) for room_id, chat_id, zone in session.execute(
+        select(MatrixRoom.room_id, Chat.id, Organisation.timezone)
+        .join(Chat, Chat.id == MatrixRoom.chat_id).join(Organisation, Organisation.id == Chat.org_id)
+        .where(MatrixRoom.room_id.in_({event["room_id"] for event in messages})))}
+    counts: Counter = Counter()
+    for event in messages:
+        if event["room_id"] in rooms:
+            chat_id, zone = rooms[event["room_id"]]
+            counts[(chat_id, week_start(local_date(_sent_at(event, now), zone)))] += 1
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for (chat_id, week), number in sorted(counts.items()):
+        statement = insert(ChatWeekCount).values(chat_id=chat_id, week_start=week, messages=number)
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[ChatWeekCount.chat_id, ChatWeekCount.week_start],
+            set_={"messages": ChatWeekCount.messages + statement.excluded.messages}))
+    return sum(counts.values())
