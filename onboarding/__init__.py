@@ -25,6 +25,7 @@ from .matrix import routes as matrix_routes, settings as matrix_settings, tasks 
 from .oidc import routes as oidc
 from .register import routes as register
 from .review import routes as review
+from .staff import routes as staff
 from .stats import routes as stats
 
 
@@ -98,7 +99,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for feature in (main, auth, invites, register, admin, mail, chats, consent, review, matrix_routes, oidc, stats,
-                    help_routes, moderation):
+                    help_routes, moderation, staff):
         app.register_blueprint(feature.bp)
 
 

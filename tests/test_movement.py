@@ -173,3 +173,105 @@ def test_leaving_pupil_takes_only_themselves_when_a_sibling_stays(session, schoo
     assert _chat_titles(session, pupil, org) == []
     left = session.scalars(select(ChatMember).where(ChatMember.user_id == pupil.id)).all()
     assert left and all(row.left_at is not None for row in left)
+
+
+# --- Pages ---------------------------------------------------------------------
+
+
+def _admin_client(session, client, auth, school):
+    org, admin, parent, pupil = school
+    session.rollback()
+    auth.login("admin@school.ru")
+    return org, admin, parent, pupil
+
+
+def test_admin_moves_a_pupil_and_the_parent_is_told(session, client, auth, school, sent_mail):
+    org, _admin, parent, pupil = _admin_client(session, client, auth, school)
+    page = client.get(f"/org/{org.id}/staff/people/{pupil.id}")
+    assert page.status_code == 200 and "Перевести" in page.text and len(page.data) < 20_000
+    org_id, target_id, pupil_id = org.id, unit_named(session, org, "3А").id, pupil.id
+    session.rollback()
+    response = client.post(f"/org/{org_id}/staff/people/{pupil_id}/transfer", data={"transfer-unit": target_id})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert "Перевод из 2Б в 3А" in page.text
+    letter = next(m for m in sent_mail if m["To"] == parent.email)
+    body = letter.get_content()
+    assert "3А" in letter["Subject"] and "переведён из 2Б в 3А" in body
+    assert f"/chats/org/{org.id}" in body
+    session.expire_all()
+    assert movement.pupil_membership(session, org.id, pupil.id).unit.name == "3А"
+
+
+def test_moving_to_another_organisation_or_garbage_is_refused(session, client, auth, school, make_org):
+    org, _admin, _parent, pupil = _admin_client(session, client, auth, school)
+    other = make_org(name="Школа № 2", units="3А")
+    foreign = unit_named(session, other, "3А").id
+    url = f"/org/{org.id}/staff/people/{pupil.id}/transfer"
+    session.rollback()
+    assert client.post(url, data={"transfer-unit": foreign}).status_code == 404
+    for hostile in ("abc", "", "1 OR 1=1", "９"):
+        response = client.post(url, data={"transfer-unit": hostile})
+        assert response.status_code == 400 and form_errors(response.text) == ["Выберите из списка."]
+    session.expire_all()
+    assert movement.pupil_membership(session, org.id, pupil.id).unit.name == "2Б"
+
+
+def test_only_administrators_see_movement(session, client, auth, school, make_user, make_member, make_org):
+    org, _admin, parent, pupil = school
+    teacher = make_user(email="t@school.ru")
+    make_member(teacher, org, "teacher")
+    session.rollback()
+    auth.login("t@school.ru")
+    for url in (f"/org/{org.id}/staff/", f"/org/{org.id}/staff/people/{pupil.id}"):
+        assert client.get(url).status_code == 403
+    assert client.post(f"/org/{org.id}/staff/people/{pupil.id}/leave",
+                       data={"pupil-confirm": "y"}).status_code == 403
+    auth.logout()
+    other = make_org(name="Школа № 2")
+    stranger = make_user(email="s@school.ru")
+    make_member(stranger, other, "admin")
+    session.rollback()
+    auth.login("s@school.ru")
+    assert client.get(f"/org/{org.id}/staff/").status_code == 404
+    assert client.get(f"/org/{other.id}/staff/people/{pupil.id}").status_code == 404
+
+
+def test_whole_class_moves_up_on_the_page(session, client, auth, school, make_user, sent_mail):
+    org, _admin, parent, pupil = school
+    unit = unit_named(session, org, "2Б")
+    stays = make_user(email=None, login="stays", last_name="Сидоров")
+    session.add(Membership(org_id=org.id, user_id=stays.id, unit_id=unit.id, role="student", created_at=utcnow()))
+    session.commit()
+    _admin_client(session, client, auth, school)
+    url, stays_id = f"/org/{org.id}/staff/units/{unit.id}", stays.id
+    session.rollback()
+    page = client.get(url)
+    assert "2Б → 3Б" in page.text and len(page.data) < 20_000
+    url += "/promote"
+    refused = client.post(url, data={"staying": str(stays_id)})
+    assert refused.status_code == 400 and form_errors(refused.text) == ["Отметьте, чтобы подтвердить."]
+    assert 'value="%d" checked' % stays_id in refused.text  # the ticks kept
+    response = client.post(url, data={"staying": [str(stays_id), "junk"], "promote-confirm": "y"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert movement.pupil_membership(session, org.id, pupil.id).unit.name == "3Б"
+    assert movement.pupil_membership(session, org.id, stays.id).unit.name == "2Б"
+    assert any(m["To"] == parent.email and "3Б" in m["Subject"] for m in sent_mail)
+
+
+def test_pupil_leaves_on_the_page(session, client, auth, school, sent_mail):
+    org, _admin, parent, pupil = school
+    url = f"/org/{org.id}/staff/people/{pupil.id}/leave"
+    _admin_client(session, client, auth, school)
+    refused = client.post(url, data={"pupil-reason": "пере\u202eезд", "pupil-confirm": "y"})
+    assert refused.status_code == 400 and form_errors(refused.text)
+    response = client.post(url, data={"pupil-reason": "переезд", "pupil-confirm": "y"})
+    assert response.status_code == 302
+    letter = next(m for m in sent_mail if m["To"] == parent.email)
+    assert "выбытие" in letter["Subject"]
+    assert "Вы выведены из чатов 2Б: другого вашего ребёнка там нет." in letter.get_content()
+    page = client.get(f"/org/{org.id}/staff/people/{pupil.id}")
+    assert "Выбытие из организации (переезд)" in page.text
+    session.expire_all()
+    assert session.get(User, pupil.id).status == "disabled"
