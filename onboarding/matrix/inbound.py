@@ -1,7 +1,8 @@
 """What the homeserver tells the site: events pushed to the application
 service. The one the site acts on is a member leaving a room of their own
 will in a Matrix app; it then counts as leaving the chat on the site, and
-the site never joins them back by itself."""
+the site never joins them back by itself. Messages are only counted, per
+chat and week, for the statistics (never their text or sender)."""
 from __future__ import annotations
 
 from datetime import datetime
