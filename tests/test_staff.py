@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from support import unit_named
+from support import form_errors, unit_named
 
 from onboarding import texts
 from onboarding.chats import operations as chats
@@ -198,3 +198,96 @@ def test_employee_refusals(session, staff, make_org, make_user, make_member):
     with pytest.raises(NotFound):
         positions.set_lead(session, org.id, unit_named(session, other, "5А").id, teacher.id, actor_id=admin.id,
                            now=utcnow())
+
+
+# --- Pages ---------------------------------------------------------------------
+
+
+def _login_admin(session, auth, staff):
+    org, admin, lead, teacher, pending = staff
+    ids = org.id, admin.id, lead.id, teacher.id, pending.id
+    session.rollback()
+    auth.login("admin@school.ru")
+    return ids
+
+
+def test_staff_pages_for_administrators_only(session, client, auth, staff, make_org, make_user, make_member):
+    org_id, admin_id, lead_id, teacher_id, _pending_id = _login_admin(session, auth, staff)
+    console = client.get(f"/org/{org_id}/admin/")
+    assert f"/org/{org_id}/staff/" in console.text and "Движение и кадры" in console.text
+    for url in (f"/org/{org_id}/staff/", f"/org/{org_id}/staff/people/{lead_id}"):
+        page = client.get(url)
+        assert page.status_code == 200 and len(page.data) < 20_000
+    assert "Смирнова" in client.get(f"/org/{org_id}/staff/").text
+    auth.logout()
+    auth.login("teacher@school.ru")
+    assert client.get(f"/org/{org_id}/staff/").status_code == 403
+    assert client.post(f"/org/{org_id}/staff/people/{teacher_id}/admin/grant").status_code == 403
+    session.rollback()
+    assert not members.is_admin(members.memberships_of(session, teacher_id, org_id))
+
+
+def test_grant_and_refusals_on_the_page(session, client, auth, staff, sent_mail):
+    org_id, admin_id, _lead_id, teacher_id, pending_id = _login_admin(session, auth, staff)
+    response = client.post(f"/org/{org_id}/staff/people/{pending_id}/admin/grant", follow_redirects=True)
+    assert "Администратором может быть только учитель с подтверждённым статусом." in response.text
+    response = client.post(f"/org/{org_id}/staff/people/{admin_id}/admin/revoke", follow_redirects=True)
+    assert "Ваши права снимает другой администратор." in response.text
+    response = client.post(f"/org/{org_id}/staff/people/{teacher_id}/admin/grant", follow_redirects=True)
+    assert "Права администратора изменены." in response.text and "Получены права администратора" in response.text
+    assert any(m["To"] == "teacher@school.ru" and "Права администратора" in m["Subject"] for m in sent_mail)
+    session.rollback()
+    assert members.is_admin(members.memberships_of(session, teacher_id, org_id))
+
+
+def test_position_and_hostile_input(session, client, auth, staff):
+    org_id, _admin_id, _lead_id, teacher_id, pending_id = _login_admin(session, auth, staff)
+    url = f"/org/{org_id}/staff/people/{teacher_id}/position"
+    for hostile in ("king", "director\x00", "<script>"):
+        response = client.post(url, data={"position-position": hostile})
+        assert response.status_code == 400 and form_errors(response.text) == ["Выберите из списка."]
+    refused = client.post(f"/org/{org_id}/staff/people/{pending_id}/position", data={"position-position": "director"})
+    assert refused.status_code == 400
+    assert form_errors(refused.text) == ["Должность может занимать только учитель с подтверждённым статусом."]
+    response = client.post(url, data={"position-position": "director"}, follow_redirects=True)
+    assert "Должность: директор" in response.text
+
+
+def test_employee_leaving_on_the_page(session, client, auth, staff, sent_mail):
+    org_id, _admin_id, lead_id, teacher_id, _pending_id = _login_admin(session, auth, staff)
+    url = f"/org/{org_id}/staff/people/{lead_id}/depart"
+    page = client.get(f"/org/{org_id}/staff/people/{lead_id}")
+    assert "Руководит: 5А" in page.text
+    refused = client.post(url, data={"leave-confirm": "y", "leave-reason": "переход в другую школу"})
+    assert refused.status_code == 400 and form_errors(refused.text) == [
+        "Выберите, кому передать обязанности: этот сотрудник руководит классом или группой либо модерирует чаты."]
+    assert 'value="переход в другую школу"' in refused.text  # the typing kept
+    for hostile in ("abc", str(lead_id), "99999"):
+        response = client.post(url, data={"leave-confirm": "y", "leave-successor": hostile})
+        assert response.status_code == 400 and form_errors(response.text) == ["Выберите из списка."]
+    response = client.post(url, data={"leave-confirm": "y", "leave-successor": str(teacher_id)})
+    assert response.status_code == 302
+    assert any(m["To"] == "lead@school.ru" and m["Subject"] == "Вы покинули организацию" for m in sent_mail)
+    successor_letter = next(m for m in sent_mail if m["To"] == "teacher@school.ru")
+    assert "классный руководитель класса 5А" in successor_letter.get_content()
+    session.rollback()
+    assert members.memberships_of(session, lead_id, org_id) == []
+
+
+def test_unit_page_lead_and_subject_teacher(session, client, auth, staff, sent_mail):
+    org, *_ = staff
+    unit_id = unit_named(session, org, "9В").id
+    org_id, _admin_id, _lead_id, teacher_id, pending_id = _login_admin(session, auth, staff)
+    url = f"/org/{org_id}/staff/units/{unit_id}"
+    assert client.get(url).status_code == 200
+    refused = client.post(url + "/lead", data={"lead-teacher": str(pending_id)})
+    assert refused.status_code == 400 and form_errors(refused.text) == ["Выберите из списка."]
+    response = client.post(url + "/lead", data={"lead-teacher": str(teacher_id)}, follow_redirects=True)
+    assert "Руководство записано." in response.text
+    letter = next(m for m in sent_mail if m["To"] == "teacher@school.ru")
+    assert "Вы назначены: классный руководитель класса 9В." in letter.get_content()
+    response = client.post(url + "/teachers", data={"attach-teacher": str(teacher_id)})
+    assert response.status_code == 400 and form_errors(response.text) == ["Этот учитель уже ведёт здесь занятия."]
+    response = client.post(f"{url}/teachers/{teacher_id}/detach", follow_redirects=True)
+    assert "Сначала назначьте другого руководителя." in response.text
+    assert client.get(f"/org/{org_id}/staff/units/999999").status_code == 404
