@@ -97,7 +97,7 @@ def test_the_page_shows_each_units_figures_and_the_organisations(client, session
     row = cells.index("2Б")
     # 2 of 4 pupils; parents: 2 registered, 1 confirmed, 1 waiting; 1 of 2 pupils and 1 of 2 parents in the chats.
     assert cells[row:row + 5] == ["2Б", "2 из 4", "2, 1, 1", "50 %", "50 %"]
-    assert "Ученики: зарегистрировано из списка" in page.text
+    assert "Ученики: зарегистрировано из списка." in page.text
     facts = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", page.text))
     assert facts["Родителей зарегистрировано"] == "2" and facts["Родителей подтверждено"] == "1"
     assert facts["Родители ждут подтверждения"] == "1" and facts["Учеников зарегистрировано"] == "2"

@@ -20,7 +20,7 @@ def workbook(figures: Statistics) -> BytesIO:
     w = words(figures.org.kind)
     _sheet(book, str(w.units).capitalize(), [
         str(w.unit).capitalize(), _("On the list"), _("Pupils registered"), _("Parents registered"),
-        _("Parents confirmed"), _("Parents awaiting confirmation"), _("In the class chat, %"),
+        _("Parents confirmed"), _("Parents awaiting confirmation"), _("In the chat %(of_unit)s, %%", of_unit=w.unit_genitive),
         _("In the parents' chat, %")],
         [[unit.unit.name if unit.unit else _("The whole organisation"), unit.roster, unit.pupils, unit.parents,
           unit.parents_confirmed, unit.parents_waiting, _share(unit.chats.get("class")),
