@@ -8,11 +8,10 @@ from ..people.members import is_admin, teacher_verification
 
 def is_director(memberships: list[Membership]) -> bool:
     """A verified staff member whose staff-room membership holds the
-    position «director» (one organisation's memberships). Reads the
-    `position` column where the model has it."""
+    position «director» (one organisation's memberships)."""
     if teacher_verification(memberships) != "verified":
         return False
-    return any(m.role == "teacher" and m.unit.kind == "staff_room" and getattr(m, "position", None) == "director"
+    return any(m.role == "teacher" and m.unit.kind == "staff_room" and m.position == "director"
                for m in memberships)
 
 
