@@ -6,8 +6,6 @@ from test_chats import _rules
 from test_matrix import _client, mxid_of, room_members
 from test_registration_roles import _chat
 
-from sqlalchemy import select
-
 from onboarding.models import MatrixRoom, ParentLink
 
 
