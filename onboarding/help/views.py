@@ -54,7 +54,8 @@ def contact_choose():
 
 
 def _sender_key() -> str:
-    return f"help-contact:{current_user.get_id() if current_user.is_authenticated else request.remote_addr}"
+    """Per account, not per log-in: logging in again doesn't reset the count."""
+    return f"help-contact:{current_user.id if current_user.is_authenticated else request.remote_addr}"
 
 
 @bp.route("/contact/<int:org_id>", methods=["GET", "POST"])
