@@ -27,7 +27,7 @@ def test_a_parent_of_another_class_gets_no_parents_chat_by_its_link(app, client,
     assert client.post(f"/chats/{other.id}/join").status_code == 403
     assert not chats.is_member(fresh(session), other.id, parent.id)
     titles = [chat.title for chat in chats.eligible_chats(session, parent.id, org.id)]
-    assert titles == ["Родители класса 2Б"]
+    assert titles == ["Родители класса 2Б", "Общешкольный канал"]  # and the system channel
 
 
 def _teacher_in_chats(session, make_user, make_member, org, verification):
@@ -48,7 +48,7 @@ def test_a_pending_teacher_sees_nobody_beyond_the_staff_room(app, client, sessio
     make_invite(org, kind="parent", unit="2Б")
     teacher = _teacher_in_chats(session, make_user, make_member, org, "pending")
     titles = [chat.title for chat in chats.eligible_chats(session, teacher.id, org.id)]
-    assert titles == ["Чат сотрудников"]
+    assert titles == ["Чат сотрудников", "Канал сотрудников"]  # the staff room's chat and channel
     auth.login("t@school.ru")
     parents_chat = _chat(session, org, "parents", "2Б")
     assert client.post(f"/chats/{parents_chat.id}/join").status_code == 403

@@ -21,9 +21,10 @@ def test_the_offer_fits_the_role(session, make_org, make_user, make_member):
     make_member(lead, org, "teacher")
     make_member(lead, org, "teacher", unit="2Б", is_lead=True)
     titles = lambda user: [c.title for c in chats.eligible_chats(session, user.id, org.id)]  # noqa: E731
-    assert titles(pupil) == ["Чат класса 2Б"]
-    assert titles(parent) == ["Родители класса 2Б"]
-    assert titles(lead) == ["Чат сотрудников", "Чат класса 2Б", "Родители класса 2Б", "Учителя класса 2Б"]
+    channels = ["Общешкольный канал", "Канал сотрудников"]
+    assert titles(pupil) == ["Чат класса 2Б", channels[0]]
+    assert titles(parent) == ["Родители класса 2Б", channels[0]]
+    assert titles(lead) == ["Чат сотрудников", "Чат класса 2Б", "Родители класса 2Б", "Учителя класса 2Б", *channels]
     outsider = make_user()
     assert titles(outsider) == []
 

@@ -242,6 +242,8 @@ def test_everyone_is_offered_the_school_channel_and_staff_the_staff_channel(sess
     assert "Канал сотрудников" not in titles(session, p["parent"], org)
     assert "Канал сотрудников" in titles(session, p["teacher"], org)
     assert "Канал сотрудников" in titles(session, p["admin"], org)
+    assert "Канал сотрудников" in titles(session, p["pending"], org)  # as the staff chat
+    assert "Общешкольный канал" not in titles(session, p["pending"], org)  # nobody beyond the staff room
 
 
 def channel(session, org, audience="all"):

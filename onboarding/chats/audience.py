@@ -56,7 +56,8 @@ def offers(chat: Chat, *, user_id: int, held: list[Membership], teacher_state: s
     if chat.kind == "channel":
         if chat.audience == "staff":
             return any(m.role in ("admin", "teacher") and m.unit.kind == "staff_room" for m in held)
-        return bool(held)
+        # Everyone, except that a pending teacher sees nobody beyond the staff room.
+        return any(m.role != "teacher" or teacher_state == "verified" for m in held)
     return False
 
 
