@@ -146,9 +146,9 @@ def sync_member(session: Session, client: MatrixClient, row: ChatMember, *, pref
             client.join(room.room_id, account.mxid)
             row.matrix_state = "joined"
             session.flush()
-        if (_wanted_level(row, now, channel_posters(session, chat)) is not None or row.role == "moderator"
-                or row.blocked_until is not None):
-            sync_power(session, client, chat, room, now=now)
+        # Always compared (one read): a block that ended or a moderator who
+        # stepped down must leave the users map too.
+        sync_power(session, client, chat, room, now=now)
         return
     room = session.get(MatrixRoom, chat.id)
     account = session.get(MatrixAccount, user.id)
