@@ -275,3 +275,19 @@ def test_pupil_leaves_on_the_page(session, client, auth, school, sent_mail):
     assert "Выбытие из организации (переезд)" in page.text
     session.expire_all()
     assert session.get(User, pupil.id).status == "disabled"
+
+
+def test_an_archived_next_class_refuses_the_move_on_the_page(session, client, auth, school):
+    from onboarding.orgs import structure
+
+    org, _admin, _parent, pupil = school
+    specs, _bad = structure.parse_class_names("3Б")
+    structure.create_units(session, org, specs, actor_id=None, now=utcnow())[0].archived_at = utcnow()
+    session.commit()
+    url, pupil_id = f"/org/{org.id}/staff/units/{unit_named(session, org, '2Б').id}/promote", pupil.id
+    _admin_client(session, client, auth, school)
+    refused = client.post(url, data={"promote-confirm": "y"})
+    assert refused.status_code == 400
+    assert form_errors(refused.text) == ["Класс 3Б в архиве: перевести в него учеников нельзя."]
+    session.rollback()
+    assert movement.pupil_membership(session, org.id, pupil_id).unit.name == "2Б"

@@ -144,7 +144,7 @@ def employee_leaves(session: Session, org_id: int, user_id: int, *, successor_id
     result.invites_revoked = _revoke_invites(session, org_id, user_id, actor_id=actor_id, now=now)
     result.account_closed = close_if_departed(session, employee, actor_id=actor_id, now=now)
     history.note(session, org_id=org_id, user_id=user_id, kind="left", now=now, actor_id=actor_id, reason=reason,
-                 successor=successor.short_name if successor else None)
+                 successor_id=successor.id if successor else None)
     audit.record(session, "employee.left", now=now, org_id=org_id, actor_id=actor_id, target=employee,
                  successor_id=successor_id, led_units=[unit.id for unit in result.led_units],
                  invites_revoked=result.invites_revoked, reason=reason)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ..core.errors import DomainError, NotFound
+from ..core.errors import DomainError, NotFound, UnitNameTaken
 from ..db import get_session
 from ..models import Membership, Organisation, User
 from ..orgs import structure
@@ -95,6 +95,10 @@ def promote(org: Organisation, unit_id: int):
         result = movement.promote_class(db, org, unit.id, staying=staying, actor_id=current_user.id, now=now())
     except movement.CannotMoveUp:
         form.confirm.errors = [_("Pupils of the last grade do not move up: record each of them as leaving.")]
+        return _unit_page(org, unit, 400, promote_form=form, staying=staying)
+    except UnitNameTaken:  # the next class exists but is archived
+        form.confirm.errors = [_("The class %(unit)s is archived: the pupils can't be moved there.",
+                                 unit=movement.next_unit_name(unit))]
         return _unit_page(org, unit, 400, promote_form=form, staying=staying)
     for transfer in result.transfers:
         letters.transferred(org, transfer)
