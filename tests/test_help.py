@@ -50,6 +50,8 @@ def test_a_member_writes_to_every_administrator_without_showing_the_address(clie
     org = _school_with_admins(session, make_org, make_user, make_member)
     auth.login("p@mail.ru")
     assert client.get("/help/contact").location.endswith(f"/help/contact/{org.id}")
+    form = client.get(f"/help/contact/{org.id}").text
+    assert '<label for="subject">Тема</label>' in form and "не адрес почты" in form
     sent = client.post(f"/help/contact/{org.id}", data={"subject": "Не вижу чат", "message": "Здравствуйте!\nЧат не открывается."},
                        follow_redirects=True)
     assert "Ваше сообщение отправлено администраторам" in sent.text

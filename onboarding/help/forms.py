@@ -9,7 +9,7 @@ from .operations import MAX_MESSAGE, MAX_SUBJECT
 
 
 class ContactForm(FlaskForm):
-    subject = text_field(_l("Subject"), max_length=MAX_SUBJECT)
+    subject = text_field(_l("Subject of the message"), max_length=MAX_SUBJECT)
     message = CleanTextAreaField(
         _l("Message"),
         validators=[DataRequired(_l("Write the message first.")),
