@@ -478,6 +478,14 @@ def chat_page(site: Site, client: MatrixClient, fixture: dict, rooms: dict[int, 
 
 # --- One homeserver database, end to end ------------------------------------------
 
+def keep(result: dict) -> None:
+    """Each homeserver's figures on disk as soon as they are measured (a later
+    phase failing doesn't lose them)."""
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"matrix-partial-{result['homeserver']}.json").write_text(json.dumps(result, indent=1,
+                                                                                    ensure_ascii=False))
+
+
 def run_homeserver(kind: str, args) -> dict:
     site_url_db = PG + SITE_DB.format(kind)
     classes = args.classes
@@ -521,6 +529,7 @@ def run_homeserver(kind: str, args) -> dict:
             print(f"    {entry['count']:6d} × {call}: {entry['seconds']} s", flush=True)
         with app.extensions["db"]["write"]() as session:
             rooms = dict(session.execute(select(MatrixRoom.chat_id, MatrixRoom.room_id)).all())
+        keep(result)
         if kind in args.pages_on.split(","):
             result["joins"] = joins(site, client, fixture, rooms, sequential=args.sequential, batches=args.batches,
                                     at_once=args.at_once)
@@ -575,6 +584,16 @@ def report(results: list[dict], started: datetime, load: str) -> str:
                      f"| {cpu['postgres']:.0f} s ({cpu['postgres'] / wall:.0%}) "
                      f"| {cpu['machine_busy'] / wall / (os.cpu_count() or 1):.0%} of {os.cpu_count()} cores "
                      f"| {r['synapse_memory_mb']} MB |")
+    lines.append("\nThe homeserver calls of provisioning, one at a time, by kind (wall time as the site saw it):\n")
+    lines.append("| call | " + " | ".join(f"{r['homeserver']}: count, ms each" for r in results) + " |")
+    lines.append("|---|" + "---:|" * len(results))
+    kinds = list(dict.fromkeys(kind for r in results for kind in r["provision"]["calls"]))
+    for kind in kinds:
+        cells = []
+        for r in results:
+            entry = r["provision"]["calls"].get(kind)
+            cells.append(f"{entry['count']:,} × {entry['seconds'] * 1000 / entry['count']:.0f}" if entry else "—")
+        lines.append(f"| `{kind}` | " + " | ".join(cells) + " |")
     paged = [r for r in results if "joins" in r]
     if paged:
         lines.append("\n«Вступить» to `join` in Synapse's room state (wall time from sending the POST to the first "
