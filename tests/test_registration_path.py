@@ -9,7 +9,7 @@ from itsdangerous import TimestampSigner
 from support import PASSWORD, form_errors
 from test_registration_roles import _chat, _young_pupil, fresh
 
-from onboarding.models import ChatMember, ConsentRecord, EmailCode, Membership, ParentLink, User, utcnow
+from onboarding.models import Chat, ChatMember, ConsentRecord, EmailCode, Membership, ParentLink, User, utcnow
 from onboarding.register.steps import registration_steps
 
 TYPO = "anna@mial.ru"
@@ -155,10 +155,11 @@ def test_a_parent_linked_at_once_accepts_the_chat_rules_as_the_last_step(client,
 
 def test_with_no_chat_on_offer_the_path_ends_without_the_chat_rules(client, session, make_org, make_invite,
                                                                     register):
-    """A step promised but with nothing to accept (the staff room's chat archived): the path still ends."""
+    """A step promised but with nothing to accept (the staff room's chat and the staff channel
+    archived): the path still ends."""
     org = make_org()
-    staff_chat = _chat(session, org, "staff")
-    staff_chat.archived_at = utcnow()
+    for chat in session.query(Chat).filter(Chat.org_id == org.id, Chat.kind.in_(("staff", "channel"))):
+        chat.archived_at = utcnow()  # everything a pending teacher is offered
     session.commit()
     _invite, link = make_invite(org, kind="staff")
     register.adult(link, email=RIGHT)
