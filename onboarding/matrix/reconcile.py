@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Chat, ChatMember, MatrixAccount, MatrixRoom
@@ -20,6 +20,10 @@ def forget_homeserver(session: Session, org_id: int) -> None:
                     .execution_options(synchronize_session=False))
     for room in session.scalars(select(MatrixRoom).where(MatrixRoom.chat_id.in_(chat_ids))):
         session.delete(room)
+    # Their accounts are gone with the old homeserver too: made again on the way.
+    members = select(ChatMember.user_id).where(ChatMember.org_id == org_id)
+    session.execute(delete(MatrixAccount).where(MatrixAccount.user_id.in_(members))
+                    .execution_options(synchronize_session=False))
     session.flush()
 
 

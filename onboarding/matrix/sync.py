@@ -69,9 +69,10 @@ def ensure_account(session: Session, client: MatrixClient, user: User, *, prefix
         client.register(name_here)
         account = MatrixAccount(user_id=user.id, mxid=client.mxid(name_here), created_at=now)
         session.add(account)
-        if oidc_provider:
-            client.admin_update_user(account.mxid, {"external_ids": [
+        if oidc_provider:  # one admin call: the link for single sign-on and the name
+            client.admin_update_user(account.mxid, {"displayname": name, "external_ids": [
                 {"auth_provider": oidc_provider, "external_id": name_here}]})
+            account.display_name = name
     if account.display_name != name:
         client.set_display_name(account.mxid, name)
         account.display_name = name

@@ -99,7 +99,7 @@ def message(page, text: str):
 
 
 def send(page, text: str) -> None:
-    page.get_by_label("Сообщение").fill(text)
+    page.get_by_label("Сообщение", exact=True).fill(text)
     page.get_by_role("button", name="Отправить").click()
 
 
@@ -161,7 +161,7 @@ def test_a_parent_and_the_teacher_talk_in_the_parents_chat(live_chat_server, pho
     ppage = parent.page
     chat_url = accept_rules_and_open_chat(parent, live, PARENT, join=True)
     expect(ppage.locator("main")).to_contain_text("Сообщений пока нет")
-    expect(ppage.get_by_label("Сообщение")).to_be_visible()
+    expect(ppage.get_by_label("Сообщение", exact=True)).to_be_visible()
     parent.step("chat-empty")
 
     send(ppage, HELLO)
@@ -169,7 +169,7 @@ def test_a_parent_and_the_teacher_talk_in_the_parents_chat(live_chat_server, pho
     expect(message(ppage, HELLO).locator(".meta")).to_contain_text(PARENT_SENDER)
     expect(message(ppage, HELLO).locator("time")).to_have_text(re.compile(r"^\d{1,2}\s\S+,\s\d{2}:\d{2}$"))
     expect(ppage.locator("#no-messages")).to_have_count(0)
-    expect(ppage.get_by_label("Сообщение")).to_have_value("")
+    expect(ppage.get_by_label("Сообщение", exact=True)).to_have_value("")
     parent.step("chat-hello")
     ppage.evaluate("() => { window.notReloaded = true; }")  # gone if the page reloads
 
@@ -248,7 +248,7 @@ def test_a_parent_and_the_teacher_talk_in_the_parents_chat(live_chat_server, pho
     expect(ppage.get_by_role("button", name="Отправить")).to_be_in_viewport()
     send(ppage, "Спасибо, принесём.")
     expect(message(ppage, "Спасибо, принесём.")).to_be_in_viewport()
-    expect(ppage.get_by_label("Сообщение")).to_be_in_viewport()
+    expect(ppage.get_by_label("Сообщение", exact=True)).to_be_in_viewport()
     parent.step("parent-busy-chat")
     assert_weight(ppage, chat_url, live)
 

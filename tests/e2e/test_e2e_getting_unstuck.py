@@ -67,8 +67,9 @@ def test_the_parent_of_a_young_pupil_gets_an_account_from_the_confirmation_link(
     main.get_by_role("button").click()
     expect(ppage.get_by_role("status").first).to_contain_text("Регистрация завершена")
     offered = main.locator("li")
-    expect(offered).to_have_count(1)  # open at once: no teacher to wait for
-    expect(offered).to_contain_text("Родители класса 2А")
+    expect(offered).to_have_count(2)  # open at once, no teacher to wait for; beside it the school-wide channel
+    expect(offered.first).to_contain_text("Родители класса 2А")
+    expect(offered.last).to_contain_text("Общешкольный канал")
     parent.step("chats-open")
 
     # The pupil's screen, reloaded: confirmed, and on to the chat rules.

@@ -98,5 +98,5 @@ def test_a_moderator_blocks_a_parent_for_a_week_after_four_violations(live_chat_
     months = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
               "ноября", "декабря")
     expect(notice).to_contain_text(f"до {last_day.day} {months[last_day.month - 1]} {last_day.year} включительно")
-    expect(ppage.get_by_label("Сообщение")).to_have_count(0)
+    expect(ppage.get_by_label("Сообщение", exact=True)).to_have_count(0)
     parent.step("blocked-parent")

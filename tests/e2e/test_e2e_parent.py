@@ -82,8 +82,9 @@ def join_parents_chat(journey, live_server, phone, keyboard: bool = False):
     expect(page).to_have_url(re.compile(r"/chats/org/\d+$"))
     expect(main).not_to_contain_text("Регистрация завершена")  # said once, at the end of the path
     offered = main.locator("li")
-    expect(offered).to_have_count(1)
-    expect(offered).to_contain_text("Родители класса 2А")
+    expect(offered).to_have_count(2)  # the class's parents' chat and the school-wide channel
+    expect(offered.first).to_contain_text("Родители класса 2А")
+    expect(offered.last).to_contain_text("Общешкольный канал")
     journey.step("choose-chats")
     join = main.get_by_role("button", name=re.compile("Родители класса 2А"))
     if keyboard:

@@ -71,8 +71,9 @@ def test_a_class_without_accounts_confirms_a_parent_from_its_list(live_server, s
     main.get_by_role("checkbox").check()
     main.get_by_role("button").click()
     offered = main.locator("li")
-    expect(offered).to_have_count(1)
-    expect(offered).to_contain_text("Родители класса 1А")
+    expect(offered).to_have_count(2)  # the class's parents' chat and the school-wide channel
+    expect(offered.first).to_contain_text("Родители класса 1А")
+    expect(offered.last).to_contain_text("Общешкольный канал")
     journey.step("chats-open")
     main.get_by_role("button", name=re.compile("Родители класса 1А")).click()
     expect(main.get_by_role("button", name=re.compile("Родители класса 1А"))).to_have_count(0)
