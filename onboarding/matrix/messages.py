@@ -16,7 +16,7 @@ from ..models import ChatMember, MatrixAccount, MatrixRoom
 from .client import MatrixClient, MatrixError, quote
 
 MAX_LENGTH = 2000
-PAGE = 30
+PAGE = 20  # the first screen stays within 20 KB of HTML and CSS
 
 
 @dataclass
