@@ -14,7 +14,8 @@ from test_registration_roles import _chat
 from onboarding.chats import operations as chats
 from onboarding.matrix.client import MatrixClient, MatrixError, quote
 from onboarding.matrix.worker import get_client, run_due
-from onboarding.models import AuditEvent, Chat, ChatMember, Membership, MatrixAccount, MatrixRoom, MatrixTask, utcnow
+from onboarding.models import (AuditEvent, Chat, ChatMember, ChatWeekCount, Membership, MatrixAccount, MatrixRoom,
+                               MatrixTask, utcnow)
 
 
 @pytest.fixture
@@ -201,6 +202,8 @@ def test_the_teacher_sees_the_parents_message_and_answers(app, client, session, 
     org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
     client.post(f"/chats/{chat.id}", data={"body": "Здравствуйте! Когда собрание?"})
     auth.logout()
+    # The push of the message writes its count: let it land before the test writes (SQLite).
+    assert wait_for(lambda: session.rollback() or session.query(ChatWeekCount).count() == 1)
     session.rollback()  # end the read before writing (SQLite)
     teacher = make_user(email="t@mail.ru", last_name="Петрова", first_name="Ольга", patronymic="Ивановна")
     make_member(teacher, org, "teacher", unit="2Б", is_lead=True)
@@ -433,3 +436,14 @@ def test_single_sign_on_makes_no_account_the_site_did_not(app, client, session, 
     assert "loginToken" not in location
     session.rollback()
     assert session.get(MatrixAccount, member.id) is None
+
+
+def test_the_chat_pages_first_screen_stays_within_20_kb(app, client, session, auth, make_org, make_user,
+                                                        make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    for n in range(25):
+        client.post(f"/chats/{chat.id}", data={"body": f"Сообщение {n}: завтра в школе собрание родителей в 18:00."})
+    page = client.get(f"/chats/{chat.id}")
+    css = client.get("/static/site.css")
+    assert page.text.count('<li class="message') == 20 and "Более ранние сообщения" in page.text
+    assert len(page.data) + len(css.data) < 20 * 1024, (len(page.data), len(css.data))
