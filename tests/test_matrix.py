@@ -123,6 +123,16 @@ def test_with_the_homeserver_down_nothing_is_lost(app, client, session, auth, ma
     assert room_members(app, session, chat)[mxid_of(session, parent)] == "join"
 
 
+def _counted(session, messages):
+    """Wait until the pushes of the messages posted have been counted (they
+    write), and end the read: only then may the test write (SQLite)."""
+    def counted():
+        session.rollback()
+        return sum(row.messages for row in session.query(ChatWeekCount)) >= messages
+    assert wait_for(counted), "the homeserver's push did not reach the counter"
+    session.rollback()
+
+
 def _joined_parent(client, session, auth, make_org, make_user, make_member):
     org, parent, chat = _parent(session, make_org, make_user, make_member)
     auth.login("p@mail.ru")
@@ -173,7 +183,7 @@ def test_only_members_read_and_a_blocked_member_reads_but_cannot_post(app, clien
     org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
     client.post(f"/chats/{chat.id}", data={"body": "Только для родителей 2Б"})
     auth.logout()
-    session.rollback()  # end the read before writing (SQLite)
+    _counted(session, 1)
     # A parent of another class, a pending teacher: neither reads nor writes.
     other = make_user(email="o@mail.ru")
     make_member(other, org, "parent", unit="1А")
@@ -202,9 +212,7 @@ def test_the_teacher_sees_the_parents_message_and_answers(app, client, session, 
     org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
     client.post(f"/chats/{chat.id}", data={"body": "Здравствуйте! Когда собрание?"})
     auth.logout()
-    # The push of the message writes its count: let it land before the test writes (SQLite).
-    assert wait_for(lambda: session.rollback() or session.query(ChatWeekCount).count() == 1)
-    session.rollback()  # end the read before writing (SQLite)
+    _counted(session, 1)
     teacher = make_user(email="t@mail.ru", last_name="Петрова", first_name="Ольга", patronymic="Ивановна")
     make_member(teacher, org, "teacher", unit="2Б", is_lead=True)
     _rules(session, teacher, org)
