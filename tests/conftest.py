@@ -15,6 +15,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 from support import PASSWORD, form_errors, fresh_postgres_database, unit_named  # noqa: F401 (re-exported)
 
@@ -117,6 +118,23 @@ def sent_mail(app):
         return get_backend().sent
 
 
+def once_more_if_locked(session, make):
+    """A factory that tries again once when SQLite refused its write because
+    another connection wrote since this session's read began (the
+    homeserver's pushes are handled on their own thread while a test runs):
+    the same write, in a fresh transaction."""
+    def guarded(*args, **kwargs):
+        try:
+            return make(*args, **kwargs)
+        except OperationalError as error:
+            if "database is locked" not in str(error):
+                raise
+            session.rollback()
+            return make(*args, **kwargs)
+
+    return guarded
+
+
 @pytest.fixture
 def make_org(session):
     def make(kind="school", name="Школа № 1", timezone="Asia/Yekaterinburg", units="1А 2Б 5А 9В"):
@@ -149,7 +167,7 @@ def make_user(app, session):
         session.commit()
         return user
 
-    return make
+    return once_more_if_locked(session, make)
 
 
 
@@ -196,7 +214,7 @@ def make_member(session):
         session.commit()
         return membership
 
-    return make
+    return once_more_if_locked(session, make)
 
 
 @pytest.fixture
