@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from .. import texts
@@ -13,6 +13,7 @@ from ..core import audit
 from ..core.errors import NotFound, PermissionDenied
 from ..models import ConsentRecord, Membership, ParentLink, Unit, User
 from ..people import accounts, members
+from ..people.parents import other_child_in_unit
 
 
 def record_consent(
@@ -200,7 +201,7 @@ def _pupil_left_unit(session: Session, result: Withdrawal, *, now: datetime) -> 
     parents = accounts.users_by_id(session, set(linked_parent_ids(session, pupil.id)))
     result.parents = [parents[parent_id] for parent_id in sorted(parents)]
     for parent in result.parents:
-        if _other_child_in_unit(session, parent.id, pupil.id, unit.id):
+        if other_child_in_unit(session, parent.id, pupil.id, unit.id):
             continue
         held = session.scalars(select(Membership).where(
             Membership.user_id == parent.id, Membership.unit_id == unit.id, Membership.role == "parent",
@@ -221,13 +222,3 @@ def _pupil_left_unit(session: Session, result: Withdrawal, *, now: datetime) -> 
                Membership.verification == "verified", Membership.left_at.is_(None), User.status == "active")
         .order_by(User.id)))
 
-
-def _other_child_in_unit(session: Session, parent_id: int, child_id: int, unit_id: int) -> bool:
-    """Another confirmed child of this parent in the unit: a current pupil of
-    it, or (a kindergarten: children have no accounts) a child confirmed by name."""
-    current_pupils = select(Membership.user_id).where(
-        Membership.unit_id == unit_id, Membership.role == "student", Membership.left_at.is_(None))
-    return session.scalars(select(ParentLink.id).where(
-        ParentLink.parent_id == parent_id, ParentLink.unit_id == unit_id, ParentLink.status == "confirmed",
-        or_(ParentLink.child_id.is_(None),
-            and_(ParentLink.child_id != child_id, ParentLink.child_id.in_(current_pupils))))).first() is not None

@@ -220,3 +220,16 @@ def reject_confirmed_link(session: Session, link: ParentLink, *, actor_id: int, 
     session.flush()
     _leave_unit_unless_confirmed(session, link, now=now)
     audit.record(session, "parent_link.undone", now=now, org_id=link.org_id, actor_id=actor_id, target=link)
+
+
+def other_child_in_unit(session: Session, parent_id: int, child_id: int, unit_id: int) -> bool:
+    """Whether the parent keeps a reason to be in the unit when this child
+    leaves it: another confirmed child there, a current pupil of it, or (a
+    kindergarten, or a name not yet matched to an account) a child confirmed
+    by name."""
+    current_pupils = select(Membership.user_id).where(
+        Membership.unit_id == unit_id, Membership.role == "student", Membership.left_at.is_(None))
+    return session.scalars(select(ParentLink.id).where(
+        ParentLink.parent_id == parent_id, ParentLink.unit_id == unit_id, ParentLink.status == "confirmed",
+        or_(ParentLink.child_id.is_(None),
+            and_(ParentLink.child_id != child_id, ParentLink.child_id.in_(current_pupils))))).first() is not None

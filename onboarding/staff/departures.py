@@ -15,10 +15,10 @@ from ..chats import operations as chats
 from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..models import Chat, ChatMember, Invite, Membership, ParentLink, RosterEntry, Unit, User
-from ..people import accounts, members
+from ..people import accounts, members, parents
 from ..people.members import check_not_own
 from . import history, positions
-from .movement import end_parent_membership, other_child_in_unit, pupil_membership
+from .movement import end_parent_membership, pupil_membership
 
 
 class SuccessorRequired(DomainError):
@@ -73,7 +73,7 @@ def pupil_leaves(session: Session, org_id: int, pupil_id: int, *, actor_id: int,
     for parent_id in parent_ids:
         parent = session.get(User, parent_id)
         result.parents.append(parent)
-        if not other_child_in_unit(session, parent_id, pupil_id, unit.id):
+        if not parents.other_child_in_unit(session, parent_id, pupil_id, unit.id):
             if end_parent_membership(session, parent_id, unit.id, now=now):
                 result.parents_removed.append(parent)
     session.flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..chats import operations as chats
@@ -16,7 +16,7 @@ from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..models import Membership, Organisation, ParentLink, RosterEntry, Unit, User
 from ..orgs import structure
-from ..people import members, roster
+from ..people import members, parents, roster
 from . import history
 
 TOP_GRADE = 11
@@ -64,16 +64,6 @@ def target_unit(session: Session, org_id: int, unit_id: int) -> Unit:
         raise NotFound()
     return unit
 
-
-def other_child_in_unit(session: Session, parent_id: int, child_id: int, unit_id: int) -> bool:
-    """Another confirmed child of this parent in the unit: a current pupil of
-    it, or a child confirmed by name only (no account yet)."""
-    current_pupils = select(Membership.user_id).where(
-        Membership.unit_id == unit_id, Membership.role == "student", Membership.left_at.is_(None))
-    return session.scalars(select(ParentLink.id).where(
-        ParentLink.parent_id == parent_id, ParentLink.unit_id == unit_id, ParentLink.status == "confirmed",
-        or_(ParentLink.child_id.is_(None),
-            and_(ParentLink.child_id != child_id, ParentLink.child_id.in_(current_pupils))))).first() is not None
 
 
 def end_parent_membership(session: Session, parent_id: int, unit_id: int, *, now: datetime) -> bool:
@@ -153,7 +143,7 @@ def _move_parent(session: Session, org_id: int, parent_id: int, pupil_id: int, f
     if has_new is None:
         session.add(Membership(org_id=org_id, user_id=parent_id, unit_id=to_unit.id, role="parent",
                                created_at=now))
-    if not other_child_in_unit(session, parent_id, pupil_id, from_unit.id):
+    if not parents.other_child_in_unit(session, parent_id, pupil_id, from_unit.id):
         end_parent_membership(session, parent_id, from_unit.id, now=now)
     session.flush()
 
