@@ -291,3 +291,16 @@ def test_an_archived_next_class_refuses_the_move_on_the_page(session, client, au
     assert form_errors(refused.text) == ["Класс 3Б в архиве: перевести в него учеников нельзя."]
     session.rollback()
     assert movement.pupil_membership(session, org.id, pupil_id).unit.name == "2Б"
+
+
+def test_the_reason_typed_about_a_leaver_goes_with_their_data(session, school):
+    org, admin, parent, pupil = school
+    now = utcnow()
+    departures.pupil_leaves(session, org.id, pupil.id, actor_id=admin.id, now=now, reason="переезд к бабушке")
+    session.commit()
+    assert history.history_of(session, org.id, pupil.id)[0].details.get("reason") == "переезд к бабушке"
+    retention.purge_departed(session, now=now + timedelta(days=31), key="k")
+    session.commit()
+    session.expire_all()
+    line = history.history_of(session, org.id, pupil.id)[0]
+    assert line.kind == "left" and "reason" not in line.details

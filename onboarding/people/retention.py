@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session
 from ..core import audit
 from ..models import (
     AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, InviteRedemption, JoinRequest, LoginSession, Membership,
-    OutboxMessage, ParentLink, PasswordResetRequest, RosterEntry, User,
+    OutboxMessage, ParentLink, PasswordResetRequest, PersonEvent, RosterEntry, User,
 )
 
 RETENTION = timedelta(days=30)
@@ -215,6 +215,12 @@ def _scrub_audit(session: Session, user_id: int, *, membership_ids: list[int], i
             continue
         if PERSONAL_AUDIT_KEYS & details.keys():
             event.details = {k: v for k, v in details.items() if k not in PERSONAL_AUDIT_KEYS}
+            scrubbed += 1
+    # Their history's lines keep what happened and when, not the free text typed about it.
+    for line in session.scalars(select(PersonEvent).where(PersonEvent.user_id == user_id)):
+        details = line.details or {}
+        if PERSONAL_AUDIT_KEYS & details.keys():
+            line.details = {k: v for k, v in details.items() if k not in PERSONAL_AUDIT_KEYS}
             scrubbed += 1
     return scrubbed
 
