@@ -13,9 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .base import Base, utcnow
 
 
-class ChatViolation(Base):
-    __tablename__ = "chat_violation"
-    __table_args__ = (Index("ix_chat_violation_chat_user", "chat_id", "user_id"),)
+class RuledRecord:
+    """What every moderation record holds: whose, in which chat, by which
+    moderator, and the point of the rules (with the rules' version)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
@@ -24,11 +24,17 @@ class ChatViolation(Base):
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     rule: Mapped[str] = mapped_column(String(10))
     rules_version: Mapped[str] = mapped_column(String(20))
+
+
+class ChatViolation(RuledRecord, Base):
+    __tablename__ = "chat_violation"
+    __table_args__ = (Index("ix_chat_violation_chat_user", "chat_id", "user_id"),)
+
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ChatBlock(Base):
+class ChatBlock(RuledRecord, Base):
     """A block: until the end of the day the moderator chose (at most a
     month); ended when it runs out, or early after an apology nobody
     objected to within a day."""
@@ -39,13 +45,6 @@ class ChatBlock(Base):
         Index("ix_chat_block_chat_user", "chat_id", "user_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
-    chat_id: Mapped[int] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    rule: Mapped[str] = mapped_column(String(10))
-    rules_version: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     until: Mapped[datetime]
     # Early unblocking after an apology: proposed by a moderator, decided a day later.
@@ -67,20 +66,13 @@ class UnblockObjection(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ChatRemoval(Base):
+class ChatRemoval(RuledRecord, Base):
     """A member removed from a chat by its moderator, naming the rule; they
     cannot join back by themselves until a moderator lets them back."""
 
     __tablename__ = "chat_removal"
     __table_args__ = (Index("ix_chat_removal_chat_user", "chat_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    org_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
-    chat_id: Mapped[int] = mapped_column(ForeignKey("chat.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    rule: Mapped[str] = mapped_column(String(10))
-    rules_version: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lifted_at: Mapped[datetime | None]
