@@ -3,6 +3,8 @@ an organisation, and (for `make run`) start Synapse beside the site."""
 from __future__ import annotations
 
 import secrets
+import signal
+import sys
 import threading
 import time
 
@@ -106,6 +108,11 @@ def serve_command(port: int) -> None:
     """Development: Synapse, the sync worker and the site together; Ctrl-C stops all."""
     app = current_app._get_current_object()
     folder = settings.folder(app)
+    if homeserver.answers(app.config["MATRIX_URL"]):
+        raise click.ClickException(f"Something already answers at {app.config['MATRIX_URL']} (another Synapse?): "
+                                   "stop it first, or configure another port.")
+    # A plain `kill` stops Synapse too (the finally below runs).
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(0))
     process = homeserver.start(folder, log=open(f"{folder}/synapse.out", "ab"))
     try:
         seconds = homeserver.wait_ready(app.config["MATRIX_URL"], process=process)

@@ -144,6 +144,15 @@ def start(folder: str | os.PathLike, *, log=None) -> subprocess.Popen:
                             stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env, cwd=str(PROJECT))
 
 
+def answers(url: str) -> bool:
+    """Whether a homeserver already answers at `url`."""
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/_matrix/client/versions", timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def wait_ready(url: str, *, timeout: float = 60.0, process: subprocess.Popen | None = None) -> float:
     """Seconds until the homeserver answered its versions endpoint."""
     started = time.monotonic()
