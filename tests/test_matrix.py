@@ -455,3 +455,14 @@ def test_the_chat_pages_first_screen_stays_within_20_kb(app, client, session, au
     css = client.get("/static/site.css")
     assert page.text.count('<li class="message') == 20 and "Более ранние сообщения" in page.text
     assert len(page.data) + len(css.data) < 20 * 1024, (len(page.data), len(css.data))
+
+
+def test_a_message_the_room_refuses_for_another_reason_is_no_500(app, client, session, auth, make_org, make_user,
+                                                                 make_member):
+    org, parent, chat = _joined_parent(client, session, auth, make_org, make_user, make_member)
+    session.rollback()
+    room_id, mxid = session.get(MatrixRoom, chat.id).room_id, mxid_of(session, parent)
+    levels = _client(app).state(room_id, "m.room.power_levels")
+    _client(app).put_state(room_id, "m.room.power_levels", {**levels, "users": {mxid: -1}})  # out of step
+    refused = client.post(f"/chats/{chat.id}", data={"body": "Добрый день"})
+    assert refused.status_code == 503 and "не отправлено" in refused.text and "Добрый день</textarea>" in refused.text

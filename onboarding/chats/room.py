@@ -91,8 +91,11 @@ def send(chat_id: int):
         messages.post(client, *where, form.body.data, form.txn.data or secrets.token_urlsafe(12))
     except MatrixError as error:
         quiet = messages.quiet_refusal(error)
-        if quiet is None:
-            raise
+        if quiet is None:  # refused for another reason (the room not yet caught up with the site)
+            current_app.logger.warning("the homeserver refused a message: %s", error)
+            form.body.errors = list(form.body.errors) + [
+                _("The message was not sent: the chat is not available right now. Please try again in a minute.")]
+            return _page(chat, org, form, status=503)
         form.body.errors = list(form.body.errors) + [_(
             "Quiet hours: messages to this chat are not sent from %(start)s to %(end)s (local time). "
             "Please send it after %(end)s.", start=quiet["start"], end=quiet["end"])]
