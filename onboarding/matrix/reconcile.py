@@ -52,8 +52,8 @@ def reconcile_chat(session: Session, client: MatrixClient, chat: Chat, *, prefix
         elif row.left_at is not None and membership == "join":
             row.matrix_state = "joined"
             counts["removed"] += 1
-        sync.sync_member(session, client, row, prefix=prefix, now=now, oidc_provider=oidc_provider)
-    sync.sync_power(session, client, chat, room, now=now)
+        sync.sync_member(session, client, row, prefix=prefix, now=now, oidc_provider=oidc_provider, power=False)
+    sync.sync_power(session, client, chat, room, now=now)  # once for the room, not once per member
     return counts
 
 

@@ -134,8 +134,10 @@ def sync_power(session: Session, client: MatrixClient, chat: Chat, room: MatrixR
 
 
 def sync_member(session: Session, client: MatrixClient, row: ChatMember, *, prefix: str, now: datetime,
-                oidc_provider: str | None = None) -> None:
-    """One person's membership of one room, as the site has it."""
+                oidc_provider: str | None = None, power: bool = True) -> None:
+    """One person's membership of one room, as the site has it; `power=False`
+    where the caller brings the room's power levels up to date once for all
+    its members (reconcile)."""
     chat = row.chat
     user = session.get(User, row.user_id)
     wanted = row.left_at is None and user.status == "active" and chat.archived_at is None
@@ -149,7 +151,8 @@ def sync_member(session: Session, client: MatrixClient, row: ChatMember, *, pref
             session.flush()
         # Always compared (one read): a block that ended or a moderator who
         # stepped down must leave the users map too.
-        sync_power(session, client, chat, room, now=now)
+        if power:
+            sync_power(session, client, chat, room, now=now)
         return
     room = session.get(MatrixRoom, chat.id)
     account = session.get(MatrixAccount, user.id)
@@ -161,7 +164,8 @@ def sync_member(session: Session, client: MatrixClient, row: ChatMember, *, pref
                 raise
         row.matrix_state = "left"
         session.flush()
-        sync_power(session, client, chat, room, now=now)
+        if power:
+            sync_power(session, client, chat, room, now=now)
 
 
 def sync_account(session: Session, client: MatrixClient, user: User, *, prefix: str, now: datetime) -> None:
