@@ -2,6 +2,7 @@
 headers, dates as dates."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
 
 from flask_babel import gettext as _
@@ -9,7 +10,8 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from ..vocabulary import words
-from .figures import ChatFigures, Statistics
+from .figures import ChatFigures, Statistics, UnitFigures
+from .wording import statistics_words
 
 DATE_FORMAT = "DD.MM.YYYY"
 
@@ -17,21 +19,21 @@ DATE_FORMAT = "DD.MM.YYYY"
 def workbook(figures: Statistics) -> BytesIO:
     book = Workbook()
     book.remove(book.active)
-    w = words(figures.org.kind)
-    _sheet(book, str(w.units).capitalize(), [
-        str(w.unit).capitalize(), _("On the list"), _("Pupils registered"), _("Parents registered"),
-        _("Parents confirmed"), _("Parents awaiting confirmation"), _("In the chat %(of_unit)s, %%", of_unit=w.unit_genitive),
-        _("In the parents' chat, %")],
-        [[unit.unit.name if unit.unit else _("The whole organisation"), unit.roster, unit.pupils, unit.parents,
-          unit.parents_confirmed, unit.parents_waiting, _share(unit.chats.get("class")),
-          _share(unit.chats.get("parents"))] for unit in [*figures.units, figures.total]])
+    w, sw = words(figures.org.kind), statistics_words(figures.org.kind)
+    columns = [column for column in _unit_columns(figures.org.kind) if w.learners_join or not column[2]]
+    _sheet(book, str(w.units).capitalize(), [header for header, _value, _learners in columns],
+           [[value(unit) for _header, value, _learners in columns] for unit in [*figures.units, figures.total]])
     _sheet(book, _("Chats"), [_("Chat"), _("Members"), _("Share of the unit, %"), _("Messages this week")],
            [[chat.chat.title, chat.members, chat.share, chat.weeks.get(figures.this_week, 0)]
             for chat in figures.chats])
     _sheet(book, _("Messages by week"), [_("Chat"), _("Week from"), _("Messages")],
            [[chat.chat.title, week, count] for chat in figures.chats for week, count in sorted(chat.weeks.items())])
-    _sheet(book, _("By week"), [_("Week from"), _("Pupils registered"), _("Parents registered"), _("Messages")],
-           [[week.week, week.pupils, week.parents, week.messages] for week in figures.weeks])
+    if w.learners_join:
+        _sheet(book, _("By week"), [_("Week from"), sw.learners_registered, _("Parents registered"), _("Messages")],
+               [[week.week, week.pupils, week.parents, week.messages] for week in figures.weeks])
+    else:
+        _sheet(book, _("By week"), [_("Week from"), _("Parents registered"), _("Messages")],
+               [[week.week, week.parents, week.messages] for week in figures.weeks])
     waiting = figures.waiting
     org_id = figures.org.id
     _sheet(book, _("Queues"), [_("Queue"), _("Waiting")], [
@@ -42,6 +44,21 @@ def workbook(figures: Statistics) -> BytesIO:
     book.save(stream)
     stream.seek(0)
     return stream
+
+
+def _unit_columns(kind: str) -> list[tuple[object, Callable[[UnitFigures], object], bool]]:
+    """The units sheet's columns: head, value, and whether it is about the
+    learners (left out where they have no accounts: a kindergarten)."""
+    w, sw = words(kind), statistics_words(kind)
+    return [
+        (str(w.unit).capitalize(), lambda u: u.unit.name if u.unit else _("The whole organisation"), False),
+        (_("On the list"), lambda u: u.roster, False),
+        (sw.learners_registered, lambda u: u.pupils, True),
+        (_("Parents registered"), lambda u: u.parents, False),
+        (_("Parents confirmed"), lambda u: u.parents_confirmed, False),
+        (_("Parents awaiting confirmation"), lambda u: u.parents_waiting, False),
+        (_("In the chat %(of_unit)s, %%", of_unit=w.unit_genitive), lambda u: _share(u.chats.get("class")), True),
+        (_("In the parents' chat, %"), lambda u: _share(u.chats.get("parents")), False)]
 
 
 def _share(chat: ChatFigures | None) -> int | None:

@@ -16,6 +16,7 @@ from . import charts, export
 from .access import may_read_statistics
 from .blueprint import bp
 from .figures import organisation_statistics
+from .wording import statistics_words
 
 
 def statistics_reader(view):
@@ -44,18 +45,19 @@ def overview(org):
     labels = [short_date(week.week) for week in figures.weeks]
     series = [(str(_("Parents")), [w.parents for w in figures.weeks])]
     if words(org.kind).learners_join:
-        series.insert(0, (str(_("Pupils")), [w.pupils for w in figures.weeks]))
+        series.insert(0, (str(statistics_words(org.kind).learners), [w.pupils for w in figures.weeks]))
     people = charts.line_chart(series, labels)
     messages = charts.bar_chart([w.messages for w in figures.weeks], labels)
     return render_template("stats/overview.html", org=org, figures=figures, people_chart=people,
-                           messages_chart=messages, short_date=short_date)
+                           messages_chart=messages, short_date=short_date, sw=statistics_words(org.kind))
 
 
 @bp.get("/chats")
 @statistics_reader
 def chats(org):
     figures = organisation_statistics(get_session(), org, now=now())
-    return render_template("stats/chats.html", org=org, figures=figures, short_date=short_date)
+    return render_template("stats/chats.html", org=org, figures=figures, short_date=short_date,
+                           sw=statistics_words(org.kind))
 
 
 @bp.get("/report.xlsx")
