@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CATALOGUE := onboarding/translations/ru/LC_MESSAGES/messages
 
-.PHONY: run test install install-test translations extract migrate demo matrix browser bench bench-matrix
+.PHONY: run test install install-test translations extract migrate demo matrix browser bench bench-matrix bench-movement bench-stats
 
 # The site, its mail worker's work done after each request, and Synapse on
 # SQLite beside it (stopped with the site: Ctrl-C).
@@ -72,3 +72,16 @@ bench-matrix: install-test translations
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	fi
 	$(BIN)/python bench/matrix.py $(BENCH_ARGS)
+
+# Movement against a real Synapse (bench/README.md, «Movement»): the top
+# grade leaves, one class moves up, then the rest of a 33-class school, each
+# timed until Synapse has it. A small run: make bench-movement BENCH_ARGS=--quick.
+bench-movement: install-test translations
+	$(BIN)/pip install --quiet "matrix-synapse[postgres]" psutil
+	$(BIN)/python bench/movement.py $(BENCH_ARGS)
+
+# The director's statistics (bench/README.md): statements and time per page
+# for a school of 10 pupils and one of 1,000, on PostgreSQL.
+bench-stats: install-test translations
+	$(BIN)/pip install --quiet psutil
+	$(BIN)/python bench/stats.py $(BENCH_ARGS)

@@ -30,6 +30,7 @@ process, folder and database it starts is removed again, even on failure.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -58,7 +59,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 
 import drive  # noqa: E402
 from config import Config  # noqa: E402
-from onboarding import texts  # noqa: E402
+from onboarding import create_app, texts  # noqa: E402
 from onboarding.matrix import homeserver  # noqa: E402
 from onboarding.matrix.client import MatrixClient, MatrixError  # noqa: E402
 from onboarding.matrix.reconcile import reconcile_org  # noqa: E402
@@ -85,12 +86,14 @@ SUMMARY_MARKERS = ("<!-- bench:matrix-summary:start -->", "<!-- bench:matrix-sum
 
 # --- One school, seeded -------------------------------------------------------
 
-def seed_school(url: str, *, classes: int, joiners: dict[int, int]) -> dict:
+def seed_school(url: str, *, classes: int, joiners: dict[int, int], pupils: int = PUPILS,
+                parents_per_class: int = PUPILS * PARENTS_PER_PUPIL) -> dict:
     """One school: a staff room and its chat, `classes` classes with their three
-    chats, a homeroom teacher each (moderator of the class's chats), 30 pupils
-    in the class chat and two parents per pupil in the parents' chat; every
-    parent confirmed, with both consents. `joiners[i]` more parents of class i
-    have everything but the chat: they press «Вступить» in the benchmark."""
+    chats, a homeroom teacher each (moderator of the class's chats), `pupils`
+    (30) in the class chat and `parents_per_class` parents (two for the first
+    pupils, one for the rest) in the parents' chat; every parent confirmed,
+    with both consents. `joiners[i]` more parents of class i have everything
+    but the chat: they press «Вступить» in the benchmark."""
     started = time.monotonic()
     recreate_database(url)
     engine = create_engine(url)
@@ -146,7 +149,7 @@ def seed_school(url: str, *, classes: int, joiners: dict[int, int]) -> dict:
     staff_chat = ids("chat")
     batch.add(Chat, id=staff_chat, org_id=org_id, unit_id=staff_room, kind="staff", title="Чат сотрудников",
               created_by_id=None, created_at=now, archived_at=None)
-    admin_id = person("admin")
+    admin_id = fixture["admin"] = person("admin")
     member(staff_room, admin_id, "admin")
     consents(admin_id, admin_id, rules=True)
     names = [f"{grade}{letter}" for grade in range(1, 12) for letter in LETTERS][:classes]
@@ -169,19 +172,19 @@ def seed_school(url: str, *, classes: int, joiners: dict[int, int]) -> dict:
         for chat_id in chats.values():
             in_chat(chat_id, teacher_id, "moderator")
         fixture["counts"]["teachers"] += 1
-        parents, pupils = [], []
-        for _ in range(PUPILS):
+        parents, class_pupils = [], []
+        for number_in_class in range(pupils):
             pupil_id = person("pupil")
-            pupils.append(pupil_id)
+            class_pupils.append(pupil_id)
             member(unit_id, pupil_id, "student")
             in_chat(chats["class"], pupil_id)
-            for _p in range(PARENTS_PER_PUPIL):
+            for _p in range(2 if number_in_class < parents_per_class - pupils else 1):
                 parent_id = parent(unit_id, pupil_id, teacher_id)
                 parents.append(parent_id)
                 in_chat(chats["parents"], parent_id)
             consents(pupil_id, parents[-1], rules=False)
-        joining = [parent(unit_id, pupils[k % PUPILS], teacher_id) for k in range(joiners.get(number, 0))]
-        fixture["counts"]["pupils"] += PUPILS
+        joining = [parent(unit_id, class_pupils[k % pupils], teacher_id) for k in range(joiners.get(number, 0))]
+        fixture["counts"]["pupils"] += pupils
         fixture["counts"]["parents"] += len(parents) + len(joining)
         fixture["counts"]["joiners"] += len(joining)
         fixture["classes"].append({"name": name, "chats": chats, "teacher": teacher_id, "parents": parents,
@@ -306,30 +309,44 @@ def call_kind(method: str, path: str) -> str:
     return f"{method} {path}"
 
 
+class CallCounter:
+    """The homeserver calls a client makes while counting, by kind: {kind: [count, seconds]}."""
+
+    def __init__(self, client: MatrixClient):
+        self.client, self.calls, self.lock = client, {}, threading.Lock()
+
+    def __enter__(self) -> "CallCounter":
+        plain_call = self.plain_call = self.client.call
+
+        def counted(method, path, *args, **kwargs):
+            started = time.monotonic()
+            try:
+                return plain_call(method, path, *args, **kwargs)
+            finally:
+                with self.lock:
+                    entry = self.calls.setdefault(call_kind(method, path), [0, 0.0])
+                    entry[0] += 1
+                    entry[1] += time.monotonic() - started
+
+        self.client.call = counted
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.client.call = self.plain_call
+
+    def report(self) -> dict:
+        return {kind: {"count": n, "seconds": round(wall, 1)}
+                for kind, (n, wall) in sorted(self.calls.items(), key=lambda item: -item[1][1])}
+
+
 def provision(app, client: MatrixClient, org_id: int, meter: CpuMeter) -> dict:
     """reconcile_org(fresh=True), timed, with the homeserver calls it made counted by kind."""
     factory = app.extensions["db"]["write"]
-    calls: dict[str, list] = {}
-    plain_call = client.call
-
-    def counted(method, path, *args, **kwargs):
-        started = time.monotonic()
-        try:
-            return plain_call(method, path, *args, **kwargs)
-        finally:
-            entry = calls.setdefault(call_kind(method, path), [0, 0.0])
-            entry[0] += 1
-            entry[1] += time.monotonic() - started
-
-    client.call = counted
     meter.start()
     started = time.monotonic()
-    try:
-        with app.app_context():
-            totals = reconcile_org(factory, client, org_id, prefix=PREFIX, now=utcnow(), fresh=True,
-                                   oidc_provider=app.config["MATRIX_OIDC_PROVIDER"])
-    finally:
-        client.call = plain_call
+    with CallCounter(client) as counter, app.app_context():
+        totals = reconcile_org(factory, client, org_id, prefix=PREFIX, now=utcnow(), fresh=True,
+                               oidc_provider=app.config["MATRIX_OIDC_PROVIDER"])
     seconds = time.monotonic() - started
     cpu = meter.stop()
     with factory() as session:
@@ -337,8 +354,7 @@ def provision(app, client: MatrixClient, org_id: int, meter: CpuMeter) -> dict:
                                 .where(ChatMember.matrix_state == "joined", ChatMember.left_at.is_(None)))
         accounts = session.scalar(select(text("count(*)")).select_from(MatrixAccount.__table__))
     return {"seconds": round(seconds, 1), "totals": totals, "joined": joined, "accounts": accounts, "cpu": cpu,
-            "calls": {kind: {"count": n, "seconds": round(wall, 1)}
-                      for kind, (n, wall) in sorted(calls.items(), key=lambda item: -item[1][1])}}
+            "calls": counter.report()}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -486,17 +502,14 @@ def keep(result: dict) -> None:
                                                                                     ensure_ascii=False))
 
 
-def run_homeserver(kind: str, args) -> dict:
-    site_url_db = PG + SITE_DB.format(kind)
-    classes = args.classes
-    share = math.ceil(args.sequential / classes)
-    joiners = {n: share + (args.at_once if n < args.batches else 0) for n in range(classes)}
-    print(f"[{kind}] seeding one school of {classes} classes ...", flush=True)
-    fixture = seed_school(site_url_db, classes=classes, joiners=joiners)
-    print(f"[{kind}] seeded {fixture['accounts']:,} accounts, {fixture['counts']['memberships']:,} chat memberships "
-          f"in {fixture['seconds']} s", flush=True)
+@contextlib.contextmanager
+def engine_and_site(kind: str, site_url_db: str):
+    """A fresh Synapse on `kind` (sqlite or postgresql) with the site as its
+    application service, gunicorn serving the site, and an app and client
+    of the site's in this process: yields (app, client, synapse, site, ready
+    seconds). Everything is stopped and removed afterwards, even on failure."""
     folder = Path(tempfile.mkdtemp(prefix=f"bench-synapse-{kind}-"))
-    synapse = site = None
+    synapse = site = app = None
     database = None
     if kind == "postgresql":
         create_synapse_database(SYNAPSE_DB)
@@ -514,11 +527,34 @@ def run_homeserver(kind: str, args) -> dict:
                   "MATRIX_SHARED_SECRET": settings["shared_secret"], "MATRIX_APPSERVICE_ID": settings["appservice_id"],
                   "MATRIX_USER_PREFIX": PREFIX, "MATRIX_TIMEOUT": "30"}
         site = Site(site_port, {"BENCH_DATABASE_URL": site_url_db, **matrix})
-        from onboarding import create_app
-
-        app = create_app({**bench_config(site_url_db, base_url=site.url), **matrix, "MATRIX_TIMEOUT": 30.0})
+        app = create_app({**bench_config(site_url_db, base_url=site.url), **matrix, "MATRIX_TIMEOUT": 30.0,
+                          "MAIL_SEND_AFTER_COMMIT": False})
         client = MatrixClient(settings["url"], SERVER_NAME, settings["as_token"], settings["shared_secret"],
                               timeout=30.0)
+        yield app, client, synapse, site, ready
+    finally:
+        if app is not None:
+            app.extensions["db"]["engine"].dispose()
+        if site is not None:
+            site.stop()
+        if synapse is not None:
+            homeserver.stop(synapse)
+        shutil.rmtree(folder, ignore_errors=True)
+        if kind == "postgresql":
+            drop_database(SYNAPSE_DB)
+        drop_database(SITE_DB.format(kind))
+
+
+def run_homeserver(kind: str, args) -> dict:
+    site_url_db = PG + SITE_DB.format(kind)
+    classes = args.classes
+    share = math.ceil(args.sequential / classes)
+    joiners = {n: share + (args.at_once if n < args.batches else 0) for n in range(classes)}
+    print(f"[{kind}] seeding one school of {classes} classes ...", flush=True)
+    fixture = seed_school(site_url_db, classes=classes, joiners=joiners)
+    print(f"[{kind}] seeded {fixture['accounts']:,} accounts, {fixture['counts']['memberships']:,} chat memberships "
+          f"in {fixture['seconds']} s", flush=True)
+    with engine_and_site(kind, site_url_db) as (app, client, synapse, site, ready):
         print(f"[{kind}] Synapse answered in {ready:.1f} s; provisioning ...", flush=True)
         result = {"homeserver": kind, "school": fixture["counts"], "accounts_seeded": fixture["accounts"],
                   "classes": classes, "synapse_start": round(ready, 1)}
@@ -538,17 +574,7 @@ def run_homeserver(kind: str, args) -> dict:
             c = result["chat_page"]
             print(f"[{kind}] chat page: {c['page']['rps']:.0f} req/s, bare {c['bare']['rps']:.0f} req/s", flush=True)
         result["synapse_memory_mb"] = round(psutil.Process(synapse.pid).memory_info().rss / 2**20)
-        app.extensions["db"]["engine"].dispose()
         return result
-    finally:
-        if site is not None:
-            site.stop()
-        if synapse is not None:
-            homeserver.stop(synapse)
-        shutil.rmtree(folder, ignore_errors=True)
-        if kind == "postgresql":
-            drop_database(SYNAPSE_DB)
-        drop_database(SITE_DB.format(kind))
 
 
 # --- Report -------------------------------------------------------------------------
