@@ -26,7 +26,7 @@ def is_own_leave(event: dict) -> bool:
 def handle_events(session: Session, events: list, *, now: datetime) -> int:
     """Handle each event once (by event id: Synapse's transaction ids start
     again after a restart). Returns how many memberships ended."""
-    count_messages(session, events, now=now)  # per chat and week, no text, no sender
+    count_messages(session, events, now=now)  # per chat and week, no text, no sender; a resent push once
     ended = 0
     for event in events:
         # Only the events the site acts on are remembered: messages and the

@@ -60,7 +60,8 @@ class MatrixTask(Base):
 
 class MatrixEvent(Base):
     """Events the homeserver pushed and the site has handled, by event id
-    (Synapse's transaction ids start again after a restart)."""
+    (Synapse's transaction ids start again after a restart), and each push
+    whose messages were counted, as "txn:" and a digest of their ids."""
     __tablename__ = "matrix_event"
 
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
