@@ -18,6 +18,7 @@ from ..consent import operations as consent
 from ..core.errors import NotFound
 from ..db import get_session
 from ..models import Chat, Organisation
+from ..moderation.moderators import moderators_of
 from ..orgs.policy import QUIET_FROM, QUIET_UNTIL, is_quiet
 from ..people import parents, teachers
 from ..people.members import memberships_of
@@ -205,4 +206,5 @@ def members(chat_id: int):
         abort(403)
     if not _rules_accepted(org):
         return _to_rules(org, url_for("chats.members", chat_id=chat.id))
-    return render_template("chats/members.html", chat=chat, org=org, members=chats.chat_members(db, chat.id))
+    return render_template("chats/members.html", chat=chat, org=org, members=chats.chat_members(db, chat.id),
+                           moderators=moderators_of(db, chat))

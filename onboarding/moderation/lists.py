@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from ..chats import operations as chats
-from ..models import Chat, ChatBlock, ChatMember, ChatRemoval, ChatViolation, Organisation, UnblockObjection, User
+from ..models import Chat, ChatBlock, ChatRemoval, ChatViolation, Organisation, UnblockObjection, User
 from . import rules
+from .moderators import Moderators, moderators_of
 from .operations import OBJECTION_WINDOW, block_in_force, may_moderate, objection_open, violations_since_last_block
 
 
@@ -31,7 +32,7 @@ class Entry:
 @dataclass
 class ChatModeration:
     chat: Chat
-    moderators: list[User] = field(default_factory=list)
+    moderators: Moderators | None = None  # its own, or the administrators standing in
     blocks: list[Entry] = field(default_factory=list)  # in force
     violations: list[Entry] = field(default_factory=list)  # newest first
     removals: list[Entry] = field(default_factory=list)  # in force
@@ -48,10 +49,7 @@ def _entries(session: Session, model, where) -> list[Entry]:
 
 def chat_moderation(session: Session, chat: Chat, *, now: datetime) -> ChatModeration:
     view = ChatModeration(chat=chat)
-    view.moderators = list(session.scalars(
-        select(User).join(ChatMember, ChatMember.user_id == User.id)
-        .where(ChatMember.chat_id == chat.id, ChatMember.left_at.is_(None), ChatMember.role == "moderator")
-        .order_by(User.last_name, User.first_name)))
+    view.moderators = moderators_of(session, chat)
     view.blocks = _entries(session, ChatBlock, [ChatBlock.chat_id == chat.id, ChatBlock.ended_at.is_(None),
                                                 ChatBlock.until > now])
     view.violations = _entries(session, ChatViolation, [ChatViolation.chat_id == chat.id])

@@ -57,6 +57,20 @@ def is_admin(memberships: list[Membership]) -> bool:
     return any(holds_admin_rights(m) for m in memberships)
 
 
+def administrators(session: Session, org_id: int) -> list[User]:
+    """The active people who hold administrator rights in the organisation
+    now, by name, once each."""
+    rows = session.execute(
+        select(Membership, User).join(User, User.id == Membership.user_id)
+        .where(Membership.org_id == org_id, Membership.role == "admin", Membership.left_at.is_(None),
+               User.status == "active").order_by(User.last_name, User.first_name, User.id))
+    found: dict[int, User] = {}
+    for membership, user in rows:
+        if holds_admin_rights(membership):
+            found.setdefault(user.id, user)
+    return list(found.values())
+
+
 def led_unit_ids(memberships: list[Membership]) -> list[int]:
     """The units whose homeroom teacher this is, once verified (one
     organisation's memberships)."""

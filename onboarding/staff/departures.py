@@ -15,6 +15,7 @@ from ..chats import operations as chats
 from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..models import Chat, ChatMember, Invite, Membership, ParentLink, RosterEntry, Unit, User
+from ..moderation import moderators
 from ..people import accounts, members, parents
 from ..people.members import check_not_own
 from . import history, positions
@@ -39,6 +40,7 @@ class EmployeeDeparture:
     employee: User
     successor: User | None
     led_units: list[Unit] = field(default_factory=list)
+    unmoderated: list[Chat] = field(default_factory=list)  # moderated by them, by nobody now: the administrators'
     invites_revoked: int = 0
     account_closed: bool = False
 
@@ -112,7 +114,9 @@ def employee_leaves(session: Session, org_id: int, user_id: int, *, successor_id
     """The employee leaves: never the last administrator, never by their own
     hand; their homeroom duties and moderation pass to `successor_id` (a
     verified teacher; required if they had any), their unused links are
-    revoked, they leave every chat of the organisation."""
+    revoked, they leave every chat of the organisation. A chat they moderated
+    that the successor does not take (a director's chat, a subject chat they
+    made) is then the administrators' to moderate (`unmoderated`)."""
     held = staff_memberships(session, org_id, user_id)
     check_not_own(user_id, actor_id)
     positions.check_not_last_admin(session, org_id, user_id)
@@ -129,6 +133,7 @@ def employee_leaves(session: Session, org_id: int, user_id: int, *, successor_id
         Chat, Chat.id == ChatMember.chat_id).join(Unit, Unit.id == Chat.unit_id).where(
         ChatMember.user_id == user_id, ChatMember.org_id == org_id, ChatMember.left_at.is_(None),
         ChatMember.role == "moderator", Unit.kind != "staff_room")))
+    moderated = moderators.moderated_by(session, user_id, org_id)
     led = [m.unit for m in held if m.role == "teacher" and m.is_lead]
     result.led_units = sorted({unit.id: unit for unit in led}.values(), key=lambda unit: unit.sort_key)
     for membership in held:
@@ -141,6 +146,7 @@ def employee_leaves(session: Session, org_id: int, user_id: int, *, successor_id
         units.update({unit.id: unit for unit in session.scalars(select(Unit).where(Unit.id.in_(moderated_units)))})
         for unit in sorted(units.values(), key=lambda unit: unit.sort_key):
             positions.make_lead(session, org_id, successor.id, unit, actor_id=actor_id, now=now)
+    result.unmoderated = moderators.without_moderator(session, moderated)
     result.invites_revoked = _revoke_invites(session, org_id, user_id, actor_id=actor_id, now=now)
     result.account_closed = close_if_departed(session, employee, actor_id=actor_id, now=now)
     history.note(session, org_id=org_id, user_id=user_id, kind="left", now=now, actor_id=actor_id, reason=reason,

@@ -52,6 +52,11 @@ class EmployeeLeaveForm(FlaskForm):
                            validators=[DataRequired(_l("Please tick the box to confirm."))])
 
 
+class RemoveLeadForm(FlaskForm):
+    confirm = BooleanField(_l("Yes, remove without a successor"),
+                           validators=[DataRequired(_l("Please tick the box to confirm."))])
+
+
 class TeacherForm(FlaskForm):
     """Choose a verified teacher (the lead of a unit, or a subject teacher)."""
 

@@ -7,8 +7,10 @@ from flask_babel import force_locale, lazy_gettext as _l
 
 from ..db import get_session
 from ..mail import outbox
-from ..models import Organisation, User
+from ..models import Chat, Organisation, Unit, User
+from ..people import members
 from ..security import external_url
+from ..vocabulary import words
 from ..web import now
 from .departures import EmployeeDeparture, PupilDeparture
 from .movement import Transfer
@@ -56,3 +58,20 @@ def staff_change(org: Organisation, user: User | None, change: str, unit=None, p
     else:
         subject = _l("Your position")
     send(org, user, subject, "staff_change", change=change, unit=unit, position=position)
+
+
+def unmoderated(org: Organisation, chats: list[Chat], former: list[User], unit: Unit | None = None) -> None:
+    """The administrators: these chats have no moderator of their own now
+    (`former` moderated them; with `unit`, its homeroom teacher was removed
+    without a successor), so the administrators moderate them."""
+    if not chats:
+        return
+    if unit is not None:
+        subject = _l("The chats %(unit_genitive)s %(unit)s are moderated by the administrators",
+                     unit_genitive=words(org.kind).unit_genitive, unit=unit.name)
+    else:
+        subject = _l("Chats without a moderator")
+    names = ", ".join(user.short_name for user in former)
+    for admin in members.administrators(get_session(), org.id):
+        send(org, admin, subject, "unmoderated", chats=chats, names=names, unit=unit,
+             moderation_url=external_url("moderation.overview", org_id=org.id))

@@ -3,7 +3,7 @@ teachers of units (who moderate the unit's chats), subject teachers attached
 to units, the director and deputies."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from ..consent import operations as consent
 from ..core import audit
 from ..core.errors import DomainError, NotFound
 from ..models import Chat, ChatMember, Membership, Unit, User
+from ..moderation import moderators
 from ..orgs.structure import staff_room
 from ..people import members
 from ..people.members import check_not_own
@@ -62,10 +63,7 @@ def verified_teachers(session: Session, org_id: int) -> list[User]:
 
 def administrators(session: Session, org_id: int) -> list[int]:
     """The ids of those who hold administrator rights now."""
-    rows = session.scalars(select(Membership).join(User, User.id == Membership.user_id).where(
-        Membership.org_id == org_id, Membership.role == "admin", Membership.left_at.is_(None),
-        User.status == "active"))
-    return sorted({m.user_id for m in rows if members.holds_admin_rights(m)})
+    return sorted(user.id for user in members.administrators(session, org_id))
 
 
 def check_not_last_admin(session: Session, org_id: int, user_id: int) -> None:
@@ -152,16 +150,19 @@ class LeadChange:
     unit: Unit
     new: User | None
     old: list[User]
+    unmoderated: list[Chat] = field(default_factory=list)  # removed without a successor: the administrators'
 
 
 def set_lead(session: Session, org_id: int, unit_id: int, teacher_id: int | None, *, actor_id: int,
              now: datetime) -> LeadChange:
     """Assign, change (the old lead stays a teacher of the unit, no longer
-    moderating) or, with `teacher_id` None, remove the unit's homeroom teacher."""
+    moderating) or, with `teacher_id` None, remove the unit's homeroom teacher:
+    until a new one is named, the administrators moderate the unit's chats
+    (`unmoderated`, for the letter telling them)."""
     unit = target_unit(session, org_id, unit_id)
     new = verified_teacher(session, org_id, teacher_id) if teacher_id is not None else None
     current = leads_of(session, unit.id)
-    if new is not None and [m.user_id for m in current] == [new.id]:
+    if [m.user_id for m in current] == ([new.id] if new is not None else []):
         raise AlreadyHeld()
     result = LeadChange(unit=unit, new=new, old=[])
     for membership in current:
@@ -174,6 +175,8 @@ def set_lead(session: Session, org_id: int, unit_id: int, teacher_id: int | None
                      actor_id=actor_id, unit=unit.name)
     if new is not None:
         make_lead(session, org_id, new.id, unit, actor_id=actor_id, now=now)
+    else:
+        result.unmoderated = moderators.unit_chats_without_moderator(session, unit.id)
     session.flush()
     audit.record(session, "staff.lead_set", now=now, org_id=org_id, actor_id=actor_id, target=unit,
                  lead_id=new.id if new else None, previous=[user.id for user in result.old])
@@ -213,16 +216,24 @@ def attach_teacher(session: Session, org_id: int, unit_id: int, teacher_id: int,
     return teacher
 
 
+@dataclass
+class Detachment:
+    teacher: User
+    unmoderated: list[Chat]  # the chats they moderated that have no moderator now: the administrators'
+
+
 def detach_teacher(session: Session, org_id: int, unit_id: int, teacher_id: int, *, actor_id: int,
-                   now: datetime) -> User:
+                   now: datetime) -> Detachment:
     """The teacher no longer teaches the unit: out of its chats (the lead
-    teacher only once another is named)."""
+    teacher only once another is named); a subject chat they made is then
+    the administrators' to moderate."""
     unit = target_unit(session, org_id, unit_id)
     membership = _teacher_membership_in(session, org_id, teacher_id, unit.id)
     if membership is None:
         raise NotFound()
     if membership.is_lead:
         raise LeadFirst()
+    moderated = moderators.moderated_by(session, teacher_id, org_id)
     membership.left_at = now
     session.flush()
     members.forget_memberships(session)
@@ -231,7 +242,7 @@ def detach_teacher(session: Session, org_id: int, unit_id: int, teacher_id: int,
                  unit=unit.name)
     audit.record(session, "staff.teacher_detached", now=now, org_id=org_id, actor_id=actor_id, target=unit,
                  teacher_id=teacher_id)
-    return membership.user
+    return Detachment(teacher=membership.user, unmoderated=moderators.without_moderator(session, moderated))
 
 
 def set_position(session: Session, org_id: int, user_id: int, position: str | None, *, actor_id: int,

@@ -16,7 +16,7 @@ from ..people import members
 from ..web import admin_required, commit, now
 from . import letters, movement, positions
 from .blueprint import bp
-from .forms import ButtonForm, PromoteForm, TeacherForm, chosen_id
+from .forms import ButtonForm, PromoteForm, RemoveLeadForm, TeacherForm, chosen_id
 
 
 def staff_list(org_id: int) -> list[tuple[User, list[Membership]]]:
@@ -116,22 +116,48 @@ def set_lead(org: Organisation, unit_id: int):
     form = TeacherForm(prefix="lead")
     if not form.validate_on_submit():
         return _unit_page(org, unit, 400, lead_form=form)
-    teacher_id = None
-    if form.teacher.data:
-        teacher_id = chosen_id(form.teacher, {u.id for u in positions.verified_teachers(db, org.id)})
-        if teacher_id is None:
-            return _unit_page(org, unit, 400, lead_form=form)
+    if not form.teacher.data:  # nobody: the removal is confirmed on a page of its own
+        return redirect(url_for("staff.remove_lead", org_id=org.id, unit_id=unit.id), 303)
+    teacher_id = chosen_id(form.teacher, {u.id for u in positions.verified_teachers(db, org.id)})
+    if teacher_id is None:
+        return _unit_page(org, unit, 400, lead_form=form)
+    return _change_lead(org, unit, teacher_id)
+
+
+def _lead_unchanged(org: Organisation, unit):
+    flash(_("Nothing has changed."), "info")
+    return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
+
+
+def _change_lead(org: Organisation, unit, teacher_id: int | None):
+    db = get_session()
     try:
         change = positions.set_lead(db, org.id, unit.id, teacher_id, actor_id=current_user.id, now=now())
     except positions.AlreadyHeld:
-        flash(_("Nothing has changed."), "info")
-        return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
+        return _lead_unchanged(org, unit)
     for old in change.old:
         letters.staff_change(org, old, "lead_removed", unit=unit)
     letters.staff_change(org, change.new, "lead_assigned", unit=unit)
+    letters.unmoderated(org, change.unmoderated, change.old, unit=unit)
     commit(db)
     flash(_("The homeroom duty has been recorded."), "success")
     return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
+
+
+@bp.route("/units/<int:unit_id>/lead/remove", methods=["GET", "POST"])
+@admin_required
+def remove_lead(org: Organisation, unit_id: int):
+    """The homeroom teacher removed without a successor, once confirmed: the
+    page says the administrators moderate the unit's chats until a new one."""
+    unit = _unit(org, unit_id)
+    leads = positions.leads_of(get_session(), unit.id)
+    if not leads:
+        return _lead_unchanged(org, unit)
+    form = RemoveLeadForm(prefix="remove")
+    if form.validate_on_submit():
+        return _change_lead(org, unit, None)
+    return render_template("staff/remove_lead.html", org=org, unit=unit, leads=[m.user for m in leads],
+                           form=form), 400 if form.is_submitted() else 200
 
 
 @bp.post("/units/<int:unit_id>/teachers")
@@ -164,13 +190,15 @@ def detach(org: Organisation, unit_id: int, user_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        teacher = positions.detach_teacher(db, org.id, unit.id, user_id, actor_id=current_user.id, now=now())
+        result = positions.detach_teacher(db, org.id, unit.id, user_id, actor_id=current_user.id, now=now())
     except positions.LeadFirst:
         flash(_("Name another homeroom teacher first."), "error")
         return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
     except DomainError:
         abort(404)
+    teacher = result.teacher
     letters.staff_change(org, teacher, "teacher_detached", unit=unit)
+    letters.unmoderated(org, result.unmoderated, [teacher])
     commit(db)
     flash(_("%(name)s no longer teaches %(unit)s.", name=teacher.short_name, unit=unit.name), "success")
     return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))

@@ -138,6 +138,7 @@ def employee_leaves(org: Organisation, user_id: int):
     except NotFound:
         abort(404)
     letters.employee_left(org, result)
+    letters.unmoderated(org, result.unmoderated, [result.employee])
     commit(db)
     flash(_("%(name)s has left the organisation.", name=result.employee.short_name), "success")
     return redirect(url_for("staff.index", org_id=org.id))

@@ -1,0 +1,146 @@
+"""A chat never stays without a moderator: when the homeroom teacher is
+removed without a successor (or a moderator leaves some other way), the
+organisation's administrators moderate the chats until a new one is named,
+and the pages and letters say so."""
+from __future__ import annotations
+
+import html
+import re
+
+from support import form_errors, unit_named
+from test_more_chats import director_chat, subject_chat
+from test_registration_roles import _chat, fresh
+from test_staff import _login_admin, _rules, staff  # noqa: F401 (the fixture)
+
+from onboarding.chats import operations as chats
+from onboarding.models import ChatViolation, utcnow
+from onboarding.moderation.moderators import moderators_of
+from onboarding.staff import departures, positions
+
+STANDING_IN = "Пока не назначен новый классный руководитель, чаты класса 5А модерируют администраторы организации."
+
+
+def _parent_in_chat(session, org, make_user, make_member):
+    """A parent of 5А in the class's parents' chat."""
+    parent = make_user(email="parent@mail.ru", last_name="Орлова", first_name="Анна")
+    make_member(parent, org, "parent", unit="5А")
+    _rules(session, parent, org)
+    chat = _chat(session, org, "parents", "5А")
+    chats.join_chat(session, chat.id, user_id=parent.id, now=utcnow())
+    session.commit()
+    return parent, chat
+
+
+def _moderators_line(page: str, title: str) -> str:
+    """The line «Модераторы: …» of one chat's section of the administrator's view."""
+    section = page.split(f"<h2>{title}</h2>", 1)[1].split("</section>", 1)[0]
+    return html.unescape(re.search(r"<p>Модераторы:(.*?)</p>", section, re.S).group(1))
+
+
+def test_without_a_homeroom_teacher_the_administrators_moderate_the_class_chats(session, staff):
+    org, admin, lead, teacher, _pending = staff
+    unit = unit_named(session, org, "5А")
+    chat = _chat(session, org, "parents", "5А")
+    before = moderators_of(session, chat)
+    assert [u.id for u in before.users] == [lead.id] and not before.administrators
+    change = positions.set_lead(session, org.id, unit.id, None, actor_id=admin.id, now=utcnow())
+    session.commit()
+    assert {c.title for c in change.unmoderated} >= {"Чат класса 5А", "Родители класса 5А"}
+    after = moderators_of(session, chat)
+    assert [u.id for u in after.users] == [admin.id] and after.administrators
+    positions.set_lead(session, org.id, unit.id, teacher.id, actor_id=admin.id, now=utcnow())
+    session.commit()
+    named = moderators_of(session, chat)
+    assert [u.id for u in named.users] == [teacher.id] and not named.administrators
+
+
+def test_removing_the_homeroom_teacher_is_confirmed_and_the_administrators_take_over(
+        session, client, auth, staff, make_user, make_member, sent_mail):
+    org, admin, lead, _teacher, _pending = staff
+    parent, chat = _parent_in_chat(session, org, make_user, make_member)
+    unit_id = unit_named(session, org, "5А").id
+    org_id, admin_id, lead_id, *_ = _login_admin(session, auth, staff)
+    url = f"/org/{org_id}/staff/units/{unit_id}"
+
+    # «Никто» on the class's page asks first: nothing changes yet.
+    asked = client.post(url + "/lead", data={"lead-teacher": ""})
+    assert asked.status_code in (302, 303) and asked.headers["Location"].endswith(url + "/lead/remove")
+    confirm = client.get(url + "/lead/remove")
+    assert confirm.status_code == 200 and STANDING_IN in html.unescape(confirm.text)
+    assert [m.user_id for m in positions.leads_of(fresh(session), unit_id)] == [lead_id]
+    unticked = client.post(url + "/lead/remove", data={})
+    assert unticked.status_code == 400 and form_errors(unticked.text) == ["Отметьте, чтобы подтвердить."]
+    assert [m.user_id for m in positions.leads_of(fresh(session), unit_id)] == [lead_id]
+    overview = client.get(f"/moderation/org/{org_id}").text
+    assert "Смирнова" in _moderators_line(overview, "Родители класса 5А")
+
+    done = client.post(url + "/lead/remove", data={"remove-confirm": "y"}, follow_redirects=True)
+    assert done.status_code == 200 and "Руководство записано." in done.text
+    assert positions.leads_of(fresh(session), unit_id) == []
+
+    letter = next(m for m in sent_mail if m["To"] == "admin@school.ru")
+    assert letter["Subject"] == "Чаты класса 5А модерируют администраторы"
+    body = letter.get_content()
+    assert STANDING_IN[:-1] in body and "Родители класса 5А" in body and "Чат класса 5А" in body
+
+    # The administrator's view names the administrators as the class chat's moderators ...
+    line = _moderators_line(client.get(f"/moderation/org/{org_id}").text, "Родители класса 5А")
+    assert "Админова" in line and "Смирнова" not in line and "администраторы" in line
+    # ... and an administrator records a violation there.
+    recorded = client.post(f"/moderation/chat/{chat.id}/violation", data={
+        "violation-member": str(parent.id), "violation-rule": "3", "violation-note": ""})
+    assert recorded.status_code == 302
+    violation = fresh(session).query(ChatViolation).one()
+    assert (violation.chat_id, violation.user_id, violation.moderator_id) == (chat.id, parent.id, admin_id)
+
+    # The chat's members see who moderates it now.
+    auth.logout()
+    auth.login("parent@mail.ru")
+    members = html.unescape(client.get(f"/chats/{chat.id}/members").text)
+    assert "Чат модерируют администраторы организации: Админова" in members
+
+
+def test_nothing_to_confirm_where_nobody_leads(session, client, auth, staff):
+    org, *_ = staff
+    unit_id = unit_named(session, org, "9В").id
+    org_id, *_ = _login_admin(session, auth, staff)
+    url = f"/org/{org_id}/staff/units/{unit_id}"
+    response = client.post(url + "/lead", data={"lead-teacher": ""}, follow_redirects=True)
+    assert "Ничего не изменилось." in response.text
+    response = client.post(url + "/lead/remove", data={"remove-confirm": "y"}, follow_redirects=True)
+    assert "Ничего не изменилось." in response.text
+
+
+def test_a_subject_chat_whose_teacher_is_detached_goes_to_the_administrators(
+        session, client, auth, staff, sent_mail):
+    org, admin, _lead, teacher, _pending = staff
+    unit = unit_named(session, org, "9В")
+    positions.attach_teacher(session, org.id, unit.id, teacher.id, actor_id=admin.id, now=utcnow())
+    session.commit()
+    chat = subject_chat(session, org, teacher, unit_name="9В")
+    org_id, admin_id, _lead_id, teacher_id, _pending_id = _login_admin(session, auth, staff)
+    response = client.post(f"/org/{org_id}/staff/units/{unit.id}/teachers/{teacher_id}/detach")
+    assert response.status_code == 302
+    after = moderators_of(fresh(session), chat)
+    assert [u.id for u in after.users] == [admin_id] and after.administrators
+    letter = next(m for m in sent_mail if m["To"] == "admin@school.ru")
+    assert letter["Subject"] == "Чаты без модератора"
+    body = letter.get_content()
+    assert "Математика · 9В" in body and "теперь их модерируют администраторы организации" in body
+
+
+def test_an_employee_leaving_leaves_their_directors_chat_to_the_administrators(
+        session, client, auth, staff, sent_mail):
+    org, admin, lead, teacher, _pending = staff
+    positions.set_position(session, org.id, teacher.id, "director", actor_id=admin.id, now=utcnow())
+    session.commit()
+    chat = director_chat(session, org, teacher, "teachers")
+    assert departures.needs_successor(session, org.id, teacher.id)  # they moderate a chat
+    org_id, admin_id, lead_id, teacher_id, _pending_id = _login_admin(session, auth, staff)
+    response = client.post(f"/org/{org_id}/staff/people/{teacher_id}/depart",
+                           data={"leave-confirm": "y", "leave-successor": str(lead_id)})
+    assert response.status_code == 302
+    after = moderators_of(fresh(session), chat)
+    assert [u.id for u in after.users] == [admin_id] and after.administrators
+    letter = next(m for m in sent_mail if m["To"] == "admin@school.ru")
+    assert letter["Subject"] == "Чаты без модератора" and chat.title in letter.get_content()
