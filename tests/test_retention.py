@@ -9,10 +9,11 @@ from test_registration_roles import _chat
 from onboarding.consent import operations as consent
 from onboarding.models import (
     AuditEvent, ChatMember, ConsentRecord, EmailCode, Invite, JoinRequest, LoginSession, Membership, OutboxMessage,
-    ParentLink, RosterEntry, User, utcnow,
+    ParentLink, PersonEvent, RosterEntry, User, utcnow,
 )
 from onboarding.people import retention
 from onboarding.people.accounts import authenticate
+from onboarding.staff import departures
 from onboarding.web import hasher
 
 NOW = datetime(2026, 12, 31, 9, 0, tzinfo=timezone.utc)
@@ -189,6 +190,43 @@ def test_someone_who_withdrew_their_consent_is_anonymised_30_days_later_and_a_se
     again = retention.purge_departed(session, now=NOW + timedelta(days=1), key=KEY)
     session.commit()
     assert again == retention.PurgeCounts() and snapshot() == first
+
+
+def test_the_reasons_typed_in_leavers_histories_go_and_the_lines_stay(session, make_org, make_user, make_member):
+    org = make_org()
+    admin = make_user(email="admin@school.ru")
+    make_member(admin, org, "admin")
+    pupil = make_user(email=None, login="kolya.petrov", last_name="Петров", first_name="Коля")
+    make_member(pupil, org, "student", "2Б", confirmed_child=None)
+    teacher = make_user(email="t@school.ru", last_name="Учителева")
+    make_member(teacher, org, "teacher")
+    left = NOW - timedelta(days=31)
+    departures.pupil_leaves(session, org.id, pupil.id, actor_id=admin.id, now=left, reason="Петров Коля: переезд")
+    departures.employee_leaves(session, org.id, teacher.id, successor_id=None, actor_id=admin.id, now=left,
+                               reason="по состоянию здоровья")
+    session.commit()
+
+    counts = retention.purge_departed(session, now=NOW, key=KEY)
+    session.commit()
+    session.expire_all()
+    assert counts.accounts == 2 and counts.person_events == 2
+
+    def history():
+        session.expire_all()
+        return [(line.user_id, line.kind, line.occurred_at, line.details)
+                for line in session.query(PersonEvent).order_by(PersonEvent.id)]
+
+    # What happened and when stays; the free text typed about them goes.
+    lines = history()
+    assert [(user_id, kind, details) for user_id, kind, _when, details in lines] == [
+        (pupil.id, "left", {"unit": "2Б"}), (teacher.id, "left", {"successor_id": None})]
+    [run] = session.query(AuditEvent).filter_by(action="retention.purged_departed").all()
+    assert run.details["person_events"] == 2
+    everything = json.dumps([e.details for e in session.query(AuditEvent)], ensure_ascii=False)
+    assert "переезд" not in everything and "здоровья" not in everything
+    assert retention.purge_departed(session, now=NOW + timedelta(days=1), key=KEY) == retention.PurgeCounts()
+    session.commit()
+    assert history() == lines
 
 
 def test_the_cli_purges_the_departed(app, runner, session, make_org, make_user, make_member):

@@ -22,7 +22,9 @@ the records that point to it hold):
 - the child's name a parent typed in a parent link (of theirs, or about them),
   the pupil's name on spent invites for them, their name and e-mail on spent
   administrator invites, the reason on their rejected memberships, and the
-  same personal details (e-mail, names, reasons) in audit entries about them.
+  same personal details (e-mail, names, reasons) in audit entries about them
+  and in the lines of their history in the organisations (a line keeps what
+  happened and when: «left the organisation», not the reason typed for it).
 
 What stays as proof (152-ФЗ asks the operator to prove consent): every consent
 record — whose, which organisation, which text (version and SHA-256), when
@@ -76,6 +78,7 @@ class PurgeCounts:
     roster_entries: int = 0
     invites: int = 0
     audit_events: int = 0
+    person_events: int = 0
 
 
 def keyed_hash(key: str, email: str) -> str:
@@ -174,6 +177,7 @@ def _anonymise(session: Session, user: User, *, left_at: datetime, now: datetime
     _bulk(session, update(Membership).where(Membership.id.in_(membership_ids)).values(rejection_reason=None))
     counts.audit_events += _scrub_audit(session, user.id, membership_ids=membership_ids, invite_ids=invite_ids,
                                         join_request_ids=join_request_ids)
+    counts.person_events += _scrub_history(session, user.id)
 
     user.last_name, user.first_name, user.patronymic = DELETED_NAME, "", None
     user.email, user.phone, user.birth_date, user.last_login_at = None, None, None, None
@@ -208,21 +212,27 @@ def _scrub_audit(session: Session, user_id: int, *, membership_ids: list[int], i
                              ("join_request", join_request_ids)):
         if ids:
             about.append(and_(AuditEvent.target_type == target_type, AuditEvent.target_id.in_(ids)))
-    scrubbed = 0
-    for event in session.scalars(select(AuditEvent).where(or_(*about))):
-        details = event.details or {}
-        if event.action == "chat.removed" and details.get("user_id") != user_id:
-            continue
+    events = [event for event in session.scalars(select(AuditEvent).where(or_(*about)))
+              if event.action != "chat.removed" or (event.details or {}).get("user_id") == user_id]
+    return _drop_personal_keys(events)
+
+
+def _scrub_history(session: Session, user_id: int) -> int:
+    """Their history's lines, in every organisation, keep what happened and
+    when (ids, unit names as they were), not the free text typed about them."""
+    return _drop_personal_keys(session.scalars(select(PersonEvent).where(PersonEvent.user_id == user_id)))
+
+
+def _drop_personal_keys(rows) -> int:
+    """Rewrite the details of the rows (loaded by one query) that hold
+    PERSONAL_AUDIT_KEYS without them; how many changed."""
+    changed = 0
+    for row in rows:
+        details = row.details or {}
         if PERSONAL_AUDIT_KEYS & details.keys():
-            event.details = {k: v for k, v in details.items() if k not in PERSONAL_AUDIT_KEYS}
-            scrubbed += 1
-    # Their history's lines keep what happened and when, not the free text typed about it.
-    for line in session.scalars(select(PersonEvent).where(PersonEvent.user_id == user_id)):
-        details = line.details or {}
-        if PERSONAL_AUDIT_KEYS & details.keys():
-            line.details = {k: v for k, v in details.items() if k not in PERSONAL_AUDIT_KEYS}
-            scrubbed += 1
-    return scrubbed
+            row.details = {key: value for key, value in details.items() if key not in PERSONAL_AUDIT_KEYS}
+            changed += 1
+    return changed
 
 
 def _bulk(session: Session, statement) -> int:
