@@ -2,7 +2,7 @@
 moving up a grade, its homeroom teacher, its subject teachers)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +13,9 @@ from ..db import get_session
 from ..models import Membership, Organisation, User
 from ..orgs import structure
 from ..people import members
-from ..web import admin_required, commit, now
+from ..web import admin_required, now
 from . import letters, movement, positions
+from .acting import MISSING, UNCHANGED, Beside, Note, act
 from .blueprint import bp
 from .forms import ButtonForm, PromoteForm, RemoveLeadForm, TeacherForm, chosen_id
 
@@ -91,21 +92,22 @@ def promote(org: Organisation, unit_id: int):
     staying = {int(v) for v in request.form.getlist("staying") if v.isascii() and v.isdigit()} & pupils
     if not form.validate_on_submit():
         return _unit_page(org, unit, 400, promote_form=form, staying=staying)
-    try:
-        result = movement.promote_class(db, org, unit.id, staying=staying, actor_id=current_user.id, now=now())
-    except movement.CannotMoveUp:
-        form.confirm.errors = [_("Pupils of the last grade do not move up: record each of them as leaving.")]
-        return _unit_page(org, unit, 400, promote_form=form, staying=staying)
-    except UnitNameTaken:  # the next class exists but is archived
-        form.confirm.errors = [_("The class %(unit)s is archived: the pupils can't be moved there.",
-                                 unit=movement.next_unit_name(unit))]
-        return _unit_page(org, unit, 400, promote_form=form, staying=staying)
-    for transfer in result.transfers:
-        letters.transferred(org, transfer)
-    commit(db)
-    flash(_("Pupils moved from %(from_unit)s to %(to_unit)s: %(count)d.", count=len(result.transfers),
-            from_unit=unit.name, to_unit=result.to_unit.name), "success")
-    return redirect(url_for("staff.unit", org_id=org.id, unit_id=result.to_unit.id))
+
+    def done(result: movement.Promotion):
+        for transfer in result.transfers:
+            letters.transferred(org, transfer)
+        return (_("Pupils moved from %(from_unit)s to %(to_unit)s: %(count)d.", count=len(result.transfers),
+                  from_unit=unit.name, to_unit=result.to_unit.name),
+                url_for("staff.unit", org_id=org.id, unit_id=result.to_unit.id))
+
+    return act(
+        lambda: movement.promote_class(db, org, unit.id, staying=staying, actor_id=current_user.id, now=now()), done,
+        refused={movement.CannotMoveUp: Beside(form.confirm, _(
+                     "Pupils of the last grade do not move up: record each of them as leaving.")),
+                 UnitNameTaken: Beside(form.confirm, lambda: _(  # the next class exists but is archived
+                     "The class %(unit)s is archived: the pupils can't be moved there.",
+                     unit=movement.next_unit_name(unit)))},
+        page=lambda: _unit_page(org, unit, 400, promote_form=form, staying=staying))
 
 
 @bp.post("/units/<int:unit_id>/lead")
@@ -124,24 +126,18 @@ def set_lead(org: Organisation, unit_id: int):
     return _change_lead(org, unit, teacher_id)
 
 
-def _lead_unchanged(org: Organisation, unit):
-    flash(_("Nothing has changed."), "info")
-    return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
-
-
 def _change_lead(org: Organisation, unit, teacher_id: int | None):
-    db = get_session()
-    try:
-        change = positions.set_lead(db, org.id, unit.id, teacher_id, actor_id=current_user.id, now=now())
-    except positions.AlreadyHeld:
-        return _lead_unchanged(org, unit)
-    for old in change.old:
-        letters.staff_change(org, old, "lead_removed", unit=unit)
-    letters.staff_change(org, change.new, "lead_assigned", unit=unit)
-    letters.unmoderated(org, change.unmoderated, change.old, unit=unit)
-    commit(db)
-    flash(_("The homeroom duty has been recorded."), "success")
-    return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
+    back = url_for("staff.unit", org_id=org.id, unit_id=unit.id)
+
+    def done(change: positions.LeadChange):
+        for old in change.old:
+            letters.staff_change(org, old, "lead_removed", unit=unit)
+        letters.staff_change(org, change.new, "lead_assigned", unit=unit)
+        letters.unmoderated(org, change.unmoderated, change.old, unit=unit)
+        return _("The homeroom duty has been recorded."), back
+
+    return act(lambda: positions.set_lead(get_session(), org.id, unit.id, teacher_id, actor_id=current_user.id,
+                                          now=now()), done, refused={positions.AlreadyHeld: UNCHANGED}, back=back)
 
 
 @bp.route("/units/<int:unit_id>/lead/remove", methods=["GET", "POST"])
@@ -152,7 +148,7 @@ def remove_lead(org: Organisation, unit_id: int):
     unit = _unit(org, unit_id)
     leads = positions.leads_of(get_session(), unit.id)
     if not leads:
-        return _lead_unchanged(org, unit)
+        return UNCHANGED.answer(None, url_for("staff.unit", org_id=org.id, unit_id=unit.id))
     form = RemoveLeadForm(prefix="remove")
     if form.validate_on_submit():
         return _change_lead(org, unit, None)
@@ -171,15 +167,16 @@ def attach(org: Organisation, unit_id: int):
         teacher_id = chosen_id(form.teacher, {u.id for u in positions.verified_teachers(db, org.id)})
     if teacher_id is None:
         return _unit_page(org, unit, 400, attach_form=form)
-    try:
-        teacher = positions.attach_teacher(db, org.id, unit.id, teacher_id, actor_id=current_user.id, now=now())
-    except positions.AlreadyHeld:
-        form.teacher.errors = [_("This teacher teaches it already.")]
-        return _unit_page(org, unit, 400, attach_form=form)
-    letters.staff_change(org, teacher, "teacher_attached", unit=unit)
-    commit(db)
-    flash(_("%(name)s now teaches %(unit)s.", name=teacher.short_name, unit=unit.name), "success")
-    return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
+
+    def done(teacher: User):
+        letters.staff_change(org, teacher, "teacher_attached", unit=unit)
+        return (_("%(name)s now teaches %(unit)s.", name=teacher.short_name, unit=unit.name),
+                url_for("staff.unit", org_id=org.id, unit_id=unit.id))
+
+    return act(lambda: positions.attach_teacher(db, org.id, unit.id, teacher_id, actor_id=current_user.id,
+                                                now=now()), done,
+               refused={positions.AlreadyHeld: Beside(form.teacher, _("This teacher teaches it already."))},
+               page=lambda: _unit_page(org, unit, 400, attach_form=form))
 
 
 @bp.post("/units/<int:unit_id>/teachers/<int:user_id>/detach")
@@ -189,16 +186,13 @@ def detach(org: Organisation, unit_id: int, user_id: int):
     db = get_session()
     if not ButtonForm().validate_on_submit():
         abort(400)
-    try:
-        result = positions.detach_teacher(db, org.id, unit.id, user_id, actor_id=current_user.id, now=now())
-    except positions.LeadFirst:
-        flash(_("Name another homeroom teacher first."), "error")
-        return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
-    except DomainError:
-        abort(404)
-    teacher = result.teacher
-    letters.staff_change(org, teacher, "teacher_detached", unit=unit)
-    letters.unmoderated(org, result.unmoderated, [teacher])
-    commit(db)
-    flash(_("%(name)s no longer teaches %(unit)s.", name=teacher.short_name, unit=unit.name), "success")
-    return redirect(url_for("staff.unit", org_id=org.id, unit_id=unit.id))
+    back = url_for("staff.unit", org_id=org.id, unit_id=unit.id)
+
+    def done(result: positions.Detachment):
+        letters.staff_change(org, result.teacher, "teacher_detached", unit=unit)
+        letters.unmoderated(org, result.unmoderated, [result.teacher])
+        return _("%(name)s no longer teaches %(unit)s.", name=result.teacher.short_name, unit=unit.name), back
+
+    return act(lambda: positions.detach_teacher(db, org.id, unit.id, user_id, actor_id=current_user.id, now=now()),
+               done, refused={positions.LeadFirst: Note(_("Name another homeroom teacher first.")),
+                              DomainError: MISSING}, back=back)

@@ -2,7 +2,7 @@
 (a pupil moved or leaving; an employee's rights, position, or leaving)."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +13,9 @@ from ..db import get_session
 from ..models import Membership, Organisation, User
 from ..orgs import structure
 from ..people import members
-from ..web import admin_required, commit, now
+from ..web import admin_required, now
 from . import departures, history, letters, movement, positions
+from .acting import MISSING, UNCHANGED, Beside, Note, act
 from .blueprint import bp
 from .forms import ButtonForm, EmployeeLeaveForm, PositionForm, PupilLeaveForm, TransferForm, chosen_id
 
@@ -76,18 +77,17 @@ def transfer(org: Organisation, user_id: int):
     if not (value.isascii() and value.isdigit() and len(value) < 10):
         chosen_id(form.unit, set())  # the error beside the field
         return _person_page(org, user_id, 400, transfer_form=form)
-    try:  # a unit of another organisation is not found, as any outsider's
-        result = movement.transfer_pupil(db, org.id, user_id, int(value), actor_id=current_user.id, now=now())
-    except movement.SameUnit:
-        form.unit.errors = [_("The pupil is there already.")]
-        return _person_page(org, user_id, 400, transfer_form=form)
-    except NotFound:
-        abort(404)
-    letters.transferred(org, result)
-    commit(db)
-    flash(_("%(name)s has moved from %(from_unit)s to %(to_unit)s.", name=result.pupil.short_name,
-            from_unit=result.from_unit.name, to_unit=result.to_unit.name), "success")
-    return redirect(url_for("staff.person", org_id=org.id, user_id=user_id))
+
+    def done(result: movement.Transfer):
+        letters.transferred(org, result)
+        return (_("%(name)s has moved from %(from_unit)s to %(to_unit)s.", name=result.pupil.short_name,
+                  from_unit=result.from_unit.name, to_unit=result.to_unit.name),
+                url_for("staff.person", org_id=org.id, user_id=user_id))
+
+    return act(lambda: movement.transfer_pupil(db, org.id, user_id, int(value), actor_id=current_user.id, now=now()),
+               done, refused={movement.SameUnit: Beside(form.unit, _("The pupil is there already.")),
+                              NotFound: MISSING},  # a unit of another organisation, as any outsider's
+               page=lambda: _person_page(org, user_id, 400, transfer_form=form))
 
 
 @bp.post("/people/<int:user_id>/leave")
@@ -98,15 +98,14 @@ def pupil_leaves(org: Organisation, user_id: int):
     form = PupilLeaveForm(prefix="pupil")
     if not form.validate_on_submit():
         return _person_page(org, user_id, 400, pupil_leave_form=form)
-    try:
-        result = departures.pupil_leaves(db, org.id, user_id, actor_id=current_user.id, now=now(),
-                                         reason=form.reason.data or None)
-    except NotFound:
-        abort(404)
-    letters.pupil_left(org, result)
-    commit(db)
-    flash(_("%(name)s has left the organisation.", name=result.pupil.short_name), "success")
-    return redirect(url_for("staff.unit", org_id=org.id, unit_id=result.unit.id))
+
+    def done(result: departures.PupilDeparture):
+        letters.pupil_left(org, result)
+        return (_("%(name)s has left the organisation.", name=result.pupil.short_name),
+                url_for("staff.unit", org_id=org.id, unit_id=result.unit.id))
+
+    return act(lambda: departures.pupil_leaves(db, org.id, user_id, actor_id=current_user.id, now=now(),
+                                               reason=form.reason.data or None), done, refused={NotFound: MISSING})
 
 
 @bp.post("/people/<int:user_id>/depart")
@@ -123,25 +122,23 @@ def employee_leaves(org: Organisation, user_id: int):
         successor_id = chosen_id(form.successor, candidates)
         if successor_id is None:
             return _person_page(org, user_id, 400, leave_form=form)
-    try:
-        result = departures.employee_leaves(db, org.id, user_id, successor_id=successor_id,
-                                            actor_id=current_user.id, now=now(), reason=form.reason.data or None)
-    except departures.SuccessorRequired:
-        form.successor.errors = [_("Please choose who takes over: this employee leads a class or moderates chats.")]
-        return _person_page(org, user_id, 400, leave_form=form)
-    except positions.LastAdministrator:
-        form.confirm.errors = [_("This is the only administrator: appoint another one first.")]
-        return _person_page(org, user_id, 400, leave_form=form)
-    except PermissionDenied:
-        form.confirm.errors = [_("Another administrator records your own leaving.")]
-        return _person_page(org, user_id, 400, leave_form=form)
-    except NotFound:
-        abort(404)
-    letters.employee_left(org, result)
-    letters.unmoderated(org, result.unmoderated, [result.employee])
-    commit(db)
-    flash(_("%(name)s has left the organisation.", name=result.employee.short_name), "success")
-    return redirect(url_for("staff.index", org_id=org.id))
+
+    def done(result: departures.EmployeeDeparture):
+        letters.employee_left(org, result)
+        letters.unmoderated(org, result.unmoderated, [result.employee])
+        return (_("%(name)s has left the organisation.", name=result.employee.short_name),
+                url_for("staff.index", org_id=org.id))
+
+    return act(
+        lambda: departures.employee_leaves(db, org.id, user_id, successor_id=successor_id, actor_id=current_user.id,
+                                           now=now(), reason=form.reason.data or None), done,
+        refused={departures.SuccessorRequired: Beside(form.successor, _(
+                     "Please choose who takes over: this employee leads a class or moderates chats.")),
+                 positions.LastAdministrator: Beside(form.confirm, _(
+                     "This is the only administrator: appoint another one first.")),
+                 PermissionDenied: Beside(form.confirm, _("Another administrator records your own leaving.")),
+                 NotFound: MISSING},
+        page=lambda: _person_page(org, user_id, 400, leave_form=form))
 
 
 @bp.post("/people/<int:user_id>/admin/<any(grant, revoke):change>")
@@ -152,21 +149,17 @@ def admin_rights(org: Organisation, user_id: int, change: str):
     if not ButtonForm().validate_on_submit():
         abort(400)
     operation = positions.grant_admin if change == "grant" else positions.revoke_admin
-    try:
-        user = operation(db, org.id, user_id, actor_id=current_user.id, now=now())
-    except positions.NotVerified:
-        flash(_("Only a teacher whose status has been verified may be an administrator."), "error")
-    except positions.LastAdministrator:
-        flash(_("This is the only administrator: appoint another one first."), "error")
-    except PermissionDenied:
-        flash(_("Another administrator withdraws your own rights."), "error")
-    except (positions.AlreadyHeld, NotFound):
-        flash(_("Nothing has changed."), "info")
-    else:
+    back = url_for("staff.person", org_id=org.id, user_id=user_id)
+
+    def done(user: User):
         letters.staff_change(org, user, {"grant": "admin_granted", "revoke": "admin_revoked"}[change])
-        commit(db)
-        flash(_("Administrator rights have been recorded."), "success")
-    return redirect(url_for("staff.person", org_id=org.id, user_id=user_id))
+        return _("Administrator rights have been recorded."), back
+
+    return act(lambda: operation(db, org.id, user_id, actor_id=current_user.id, now=now()), done, refused={
+        positions.NotVerified: Note(_("Only a teacher whose status has been verified may be an administrator.")),
+        positions.LastAdministrator: Note(_("This is the only administrator: appoint another one first.")),
+        PermissionDenied: Note(_("Another administrator withdraws your own rights.")),
+        positions.AlreadyHeld: UNCHANGED, NotFound: UNCHANGED}, back=back)
 
 
 @bp.post("/people/<int:user_id>/position")
@@ -178,17 +171,16 @@ def position(org: Organisation, user_id: int):
     if not form.validate_on_submit() or form.position.data not in ("", *positions.POSITIONS):
         form.position.errors = [*form.position.errors, _("Please choose from the list.")]
         return _person_page(org, user_id, 400, position_form=form)
-    try:
-        user = positions.set_position(db, org.id, user_id, form.position.data or None, actor_id=current_user.id,
-                                      now=now())
-    except positions.NotVerified:
-        form.position.errors = [_("Only a teacher whose status has been verified may hold a position.")]
-        return _person_page(org, user_id, 400, position_form=form)
-    except positions.AlreadyHeld:
-        flash(_("Nothing has changed."), "info")
-        return redirect(url_for("staff.person", org_id=org.id, user_id=user_id))
-    letters.staff_change(org, user, "position_set" if form.position.data else "position_removed",
-                         position=form.position.data or None)
-    commit(db)
-    flash(_("The position has been recorded."), "success")
-    return redirect(url_for("staff.person", org_id=org.id, user_id=user_id))
+    back = url_for("staff.person", org_id=org.id, user_id=user_id)
+
+    def done(user: User):
+        letters.staff_change(org, user, "position_set" if form.position.data else "position_removed",
+                             position=form.position.data or None)
+        return _("The position has been recorded."), back
+
+    return act(lambda: positions.set_position(db, org.id, user_id, form.position.data or None,
+                                              actor_id=current_user.id, now=now()), done,
+               refused={positions.NotVerified: Beside(form.position, _(
+                            "Only a teacher whose status has been verified may hold a position.")),
+                        positions.AlreadyHeld: UNCHANGED},
+               page=lambda: _person_page(org, user_id, 400, position_form=form), back=back)
