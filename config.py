@@ -110,6 +110,10 @@ class Config:
     MATRIX_TIMEOUT = float(os.environ.get("MATRIX_TIMEOUT", "5"))
     # Apply a request's changes right after its commit (the worker retries).
     MATRIX_SYNC_AFTER_COMMIT = _env_bool("MATRIX_SYNC_AFTER_COMMIT", True)
+    # ... but no more tasks than this in one request (about 0.1-0.25 s each):
+    # a whole class moved is 80 kicks, left to `flask matrix sync --loop`,
+    # so the page answers at once and never meets gunicorn's timeout.
+    MATRIX_SYNC_AFTER_COMMIT_MAX = int(os.environ.get("MATRIX_SYNC_AFTER_COMMIT_MAX", "20"))
     # Single sign-on: accounts are linked to the site's user id under this provider.
     MATRIX_OIDC_PROVIDER = os.environ.get("MATRIX_OIDC_PROVIDER", "oidc-school")
 

@@ -6,6 +6,7 @@ from test_chats import _rules
 from test_matrix import _client, mxid_of, room_members
 from test_registration_roles import _chat
 
+from onboarding.matrix.worker import run_due
 from onboarding.models import MatrixRoom, ParentLink
 
 
@@ -76,3 +77,39 @@ def test_a_leaving_employee_is_out_of_every_room_and_the_successor_moderates(app
         assert room_members(app, session, chat)[successor_mxid] == "join"
         room_id = session.get(MatrixRoom, chat.id).room_id
         assert _client(app).state(room_id, "m.room.power_levels")["users"] == {successor_mxid: 50}
+
+
+def test_a_class_moved_up_is_left_to_the_worker_and_the_page_says_so(app, client, session, auth, make_org,
+                                                                     make_user, make_member):
+    """A change of more homeserver tasks than one request applies (a whole
+    class: about 80 kicks) answers at once; the worker brings the rooms up
+    to date, and the administrator is told the chats follow shortly."""
+    app.config["MATRIX_SYNC_AFTER_COMMIT_MAX"] = 1
+    org = make_org(timezone=daytime_zone(), units="2Б")
+    admin = make_user(email="admin@school.ru")
+    make_member(admin, org, "admin")
+    parents = []
+    for number, (surname, child) in enumerate([("Смирнова", "Смирнов Петя"), ("Иванова", "Иванов Коля")]):
+        parent = make_user(email=f"p{number}@mail.ru", last_name=surname, first_name="Анна")
+        make_member(parent, org, "parent", unit="2Б", confirmed_child=child)
+        _rules(session, parent, org)
+        parents.append(parent)
+    old_chat = _chat(session, org, "parents", "2Б")
+    org_id, unit_id = org.id, old_chat.unit_id
+    session.rollback()
+    for number in range(2):
+        auth.login(f"p{number}@mail.ru")
+        client.post(f"/chats/{old_chat.id}/join")
+        auth.logout()
+    mxids = [mxid_of(session, parent) for parent in parents]
+    assert [room_members(app, session, old_chat)[mxid] for mxid in mxids] == ["join", "join"]
+    auth.login("admin@school.ru")
+    response = client.post(f"/org/{org_id}/staff/units/{unit_id}/promote", data={"promote-confirm": "y"},
+                           follow_redirects=True)
+    assert response.status_code == 200
+    assert "Чаты обновятся в течение нескольких минут" in response.text
+    assert [room_members(app, session, old_chat)[mxid] for mxid in mxids] == ["join", "join"]
+    with app.app_context():
+        done, failed = run_due(app=app)
+    assert done >= 2 and failed == 0
+    assert [room_members(app, session, old_chat)[mxid] for mxid in mxids] == ["leave", "leave"]

@@ -75,9 +75,12 @@ def run_due(only: list[int] | None = None, app: Flask | None = None) -> tuple[in
 
 def after_commit(task_ids: list[int]) -> bool:
     """Apply the tasks a request just committed; False if any must wait for
-    the worker (the homeserver is down or slow). Never raises."""
+    the worker (the homeserver is down or slow, or the change is too large
+    for one request: MATRIX_SYNC_AFTER_COMMIT_MAX). Never raises."""
     if not task_ids or not current_app.config.get("MATRIX_SYNC_AFTER_COMMIT"):
         return True
+    if len(task_ids) > current_app.config["MATRIX_SYNC_AFTER_COMMIT_MAX"]:
+        return False
     try:
         _done, failed = run_due(only=task_ids)
     except Exception:  # noqa: BLE001 - the worker retries; never fail the page

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from flask import abort, flash, redirect
 from flask.typing import ResponseReturnValue
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString, gettext as _, lazy_gettext as _l
 from wtforms import Field
 
 from ..db import get_session
@@ -76,6 +76,8 @@ def act(attempt: Callable[[], T], done: Callable[[T], tuple[str, str]], *,
     except tuple(refused) as error:
         return next(refusal for kind, refusal in refused.items() if isinstance(error, kind)).answer(page, back)
     message, target = done(result)
-    commit(get_session())
+    followed = commit(get_session())
     flash(message, "success")
+    if not followed:  # a large change (a class moved) or the homeserver slow: the worker follows
+        flash(_("The chats will follow within a few minutes."), "info")
     return redirect(target)
