@@ -46,3 +46,34 @@ def test_a_channel_refuses_a_parents_message_in_the_engine_and_carries_the_admin
     page = client.get(f"/chats/{channel.id}")
     assert "Завтра собрание в 18:00." in page.text
     assert "В этом канале пишут только администраторы" in page.text and 'name="body"' not in page.text
+
+
+def test_administrator_rights_given_and_taken_back_follow_in_the_channels_at_once(
+        app, client, session, auth, make_org, make_user, make_member):
+    """Power in a channel is the administrators' in force: granting the rights
+    lets the new administrator write there at once, and taking them back
+    stops it at once (not at the channel's next change)."""
+    org = make_org(timezone=daytime_zone())
+    admin = make_user(email="a@school.ru", last_name="Смирнова")
+    teacher = make_user(email="t@school.ru", last_name="Петрова")
+    make_member(admin, org, "admin")
+    make_member(teacher, org, "teacher")
+    _rules(session, teacher, org)
+    channel = session.query(Chat).filter_by(org_id=org.id, kind="channel", audience="all").one()
+    org_id, teacher_id = org.id, teacher.id
+    session.rollback()
+    auth.login("t@school.ru")
+    assert client.post(f"/chats/{channel.id}/join").status_code == 302
+    auth.logout()
+    teacher_mxid = mxid_of(session, teacher)
+    room_id = session.get(MatrixRoom, channel.id).room_id
+    synapse = _client(app)
+    assert teacher_mxid not in synapse.state(room_id, "m.room.power_levels")["users"]
+    auth.login("a@school.ru")
+    assert client.post(f"/org/{org_id}/staff/people/{teacher_id}/admin/grant").status_code == 302
+    assert synapse.state(room_id, "m.room.power_levels")["users"].get(teacher_mxid) == 50
+    assert client.post(f"/org/{org_id}/staff/people/{teacher_id}/admin/revoke").status_code == 302
+    assert teacher_mxid not in synapse.state(room_id, "m.room.power_levels")["users"]
+    with pytest.raises(MatrixError) as refused:
+        synapse.send_text(room_id, teacher_mxid, "Объявление", "t-former-admin")
+    assert refused.value.status == 403

@@ -13,13 +13,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Chat, ChatMember, MatrixTask, User, utcnow
+from ..models import Chat, ChatMember, MatrixTask, Membership, User, utcnow
 
 LEASE = timedelta(minutes=2)
 # Changes that concern the homeserver; matrix_state is the worker's own note.
 _MEMBER_FIELDS = ("left_at", "role", "blocked_until")
 _CHAT_FIELDS = ("title", "archived_at")
 _USER_FIELDS = ("last_name", "first_name", "patronymic", "status")
+# Administrator rights in force (`members.holds_admin_rights`): an admin
+# membership, and the verified teacher status that vouches for it.
+_RIGHTS_ROLES = ("admin", "teacher")
+_RIGHTS_FIELDS = ("left_at", "verification")
 
 
 def enqueue(session: Session, kind: str, *, org_id: int | None, chat_id: int | None = None,
@@ -39,7 +43,10 @@ def _changed(obj, fields: tuple[str, ...]) -> bool:
 
 
 def note_changes(session: Session, _flush_context) -> None:
-    """After each flush: a task for every membership, chat or name that changed."""
+    """After each flush: a task for every membership, chat or name that
+    changed, and for the system channels (who writes there) wherever
+    administrator rights may have changed."""
+    rights_changed = set()
     for obj in list(session.new) + list(session.dirty):
         if isinstance(obj, ChatMember) and (obj in session.new or _changed(obj, _MEMBER_FIELDS)):
             enqueue(session, "member", org_id=obj.org_id, chat_id=obj.chat_id, user_id=obj.user_id)
@@ -47,6 +54,13 @@ def note_changes(session: Session, _flush_context) -> None:
             enqueue(session, "room", org_id=obj.org_id, chat_id=obj.id)
         elif isinstance(obj, User) and obj not in session.new and _changed(obj, _USER_FIELDS):
             enqueue(session, "account", org_id=None, user_id=obj.id)
+        elif (isinstance(obj, Membership) and obj.role in _RIGHTS_ROLES
+              and (obj in session.new or _changed(obj, _RIGHTS_FIELDS))):
+            rights_changed.add(obj.org_id)
+    for org_id in sorted(rights_changed):
+        for chat_id in session.connection().execute(select(Chat.id).where(
+                Chat.org_id == org_id, Chat.kind == "channel", Chat.archived_at.is_(None))).scalars():
+            enqueue(session, "room", org_id=org_id, chat_id=chat_id)
 
 
 def listen() -> None:
