@@ -4,11 +4,13 @@ id: the messages in it are counted once, even when the copies arrive at
 the same moment."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from test_registration_roles import _chat, fresh
 from test_stats import _message, _room
 
-from onboarding.models import ChatWeekCount
+from onboarding.matrix.inbound import forget_handled
+from onboarding.models import ChatWeekCount, MatrixEvent, utcnow
 
 TOKEN = {"Authorization": "Bearer hs"}
 
@@ -54,3 +56,21 @@ def test_copies_of_a_transaction_pushed_at_the_same_moment_count_once(app, sessi
         statuses = list(pool.map(push, range(copies)))
     assert statuses == [200] * copies  # Synapse isn't sent an error to retry on
     assert _messages_counted(session, chat) == 3
+
+
+def test_a_push_resent_within_the_week_still_counts_once_and_older_ids_are_forgotten(app, client, session,
+                                                                                    make_org):
+    app.config["MATRIX_HS_TOKEN"] = "hs"
+    org = make_org()
+    chat = _chat(session, org, "parents", "2Б")
+    _room(session, chat, "!a:school.test")
+    pushed = [_message("!a:school.test", 1)]
+    assert _push(client, "1", pushed).status_code == 200
+    later = utcnow() + timedelta(days=6)
+    assert forget_handled(session, now=later) == 0
+    session.commit()
+    assert _push(client, "1", pushed).status_code == 200
+    assert _messages_counted(session, chat) == 1
+    assert forget_handled(session, now=utcnow() + timedelta(days=8)) == 1
+    session.commit()
+    assert fresh(session).query(MatrixEvent).count() == 0

@@ -15,7 +15,7 @@ from werkzeug.serving import run_simple
 
 from ..models import Organisation, utcnow
 from ..moderation.operations import end_due_blocks
-from . import homeserver, reconcile, settings, tasks, worker
+from . import homeserver, inbound, reconcile, settings, tasks, worker
 
 matrix_cli = AppGroup("matrix", help="The chats' homeserver (Synapse).")
 
@@ -88,9 +88,12 @@ def reconcile_command(org_id: int, fresh: bool) -> None:
 
 def end_blocks(app) -> int:
     """Blocks that ran out (or were lifted after an apology) end here:
-    Synapse has no timer, so the worker's every round asks."""
+    Synapse has no timer, so the worker's every round asks. The handled
+    pushes' ids older than a week go too."""
     with app.extensions["db"]["write"]() as session:
-        ended = end_due_blocks(session, utcnow())
+        now = utcnow()
+        ended = end_due_blocks(session, now)
+        inbound.forget_handled(session, now=now)
         session.commit()
     return ended
 

@@ -5,14 +5,24 @@ the site never joins them back by itself. Messages are only counted, per
 chat and week, for the statistics (never their text or sender)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..core import audit
 from ..models import ChatMember, MatrixAccount, MatrixEvent, MatrixRoom
 from ..stats.counting import count_messages
+
+
+# Synapse resends a push only until the site answers it (minutes, or until
+# the site is back); a week later its ids are no longer needed.
+HANDLED_KEPT = timedelta(days=7)
+
+
+def forget_handled(session: Session, *, now: datetime) -> int:
+    """Drop the ids of events and pushes handled more than a week ago."""
+    return session.execute(delete(MatrixEvent).where(MatrixEvent.received_at < now - HANDLED_KEPT)).rowcount
 
 
 def is_own_leave(event: dict) -> bool:

@@ -65,4 +65,4 @@ class MatrixEvent(Base):
     __tablename__ = "matrix_event"
 
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
