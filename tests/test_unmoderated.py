@@ -13,7 +13,7 @@ from test_registration_roles import _chat, fresh
 from test_staff import _login_admin, _rules, staff  # noqa: F401 (the fixture)
 
 from onboarding.chats import operations as chats
-from onboarding.models import ChatViolation, utcnow
+from onboarding.models import Chat, ChatViolation, MatrixAccount, MatrixRoom, OutboxMessage, utcnow
 from onboarding.moderation.moderators import moderators_of
 from onboarding.staff import departures, positions
 
@@ -144,3 +144,48 @@ def test_an_employee_leaving_leaves_their_directors_chat_to_the_administrators(
     assert [u.id for u in after.users] == [admin_id] and after.administrators
     letter = next(m for m in sent_mail if m["To"] == "admin@school.ru")
     assert letter["Subject"] == "Чаты без модератора" and chat.title in letter.get_content()
+
+
+def test_a_moderator_who_leaves_on_the_site_is_warned_and_the_administrators_are_told(
+        session, client, auth, staff, sent_mail):
+    """Leaving stays voluntary, for a moderator too; the page says who
+    moderates afterwards, and the administrators learn they do now."""
+    org, _admin, _lead, _teacher, _pending = staff
+    chat = _chat(session, org, "parents", "5А")
+    chat_id = chat.id
+    session.rollback()
+    auth.login("lead@school.ru")
+    asked = client.post(f"/chats/{chat_id}/leave", data={})
+    assert asked.status_code == 200
+    assert "После вашего выхода чат будут модерировать администраторы организации" in html.unescape(asked.text)
+    left = client.post(f"/chats/{chat_id}/leave", data={"confirmed": "yes"})
+    assert left.status_code == 302
+    letter = next(m for m in sent_mail if m["To"] == "admin@school.ru")
+    assert letter["Subject"] == "Чаты без модератора"
+    body = letter.get_content()
+    assert "Смирнова" in body and "Родители класса 5А" in body
+    assert moderators_of(fresh(session), fresh(session).get(Chat, chat_id)).administrators
+
+
+def test_a_moderator_who_leaves_in_an_app_leaves_the_chat_to_the_administrators_who_are_told(
+        app, session, client, staff):
+    app.config["MATRIX_HS_TOKEN"] = "hs"
+    org, _admin, lead, _teacher, _pending = staff
+    chat = _chat(session, org, "parents", "5А")
+    session.add_all([MatrixRoom(chat_id=chat.id, room_id="!p:school.test"),
+                     MatrixAccount(user_id=lead.id, mxid="@s_lead:school.test")])
+    session.commit()
+    chat_id = chat.id
+    leave = {"type": "m.room.member", "room_id": "!p:school.test", "event_id": "$leave1",
+             "sender": "@s_lead:school.test", "state_key": "@s_lead:school.test", "content": {"membership": "leave"}}
+    pushed = client.put("/_matrix/app/v1/transactions/1", json={"events": [leave]},
+                        headers={"Authorization": "Bearer hs"})
+    assert pushed.status_code == 200
+    # Queued for the mail worker (a push is answered without waiting on mail).
+    letters = fresh(session).query(OutboxMessage).filter_by(recipient="admin@school.ru").all()
+    assert [letter.subject for letter in letters] == ["Чаты без модератора"]
+    assert "Родители класса 5А" in letters[0].body_text and "Смирнова" in letters[0].body_text
+    assert moderators_of(fresh(session), fresh(session).get(Chat, chat_id)).administrators
+    # Pushed again (Synapse missed the answer): no second letter.
+    client.put("/_matrix/app/v1/transactions/1", json={"events": [leave]}, headers={"Authorization": "Bearer hs"})
+    assert fresh(session).query(OutboxMessage).filter_by(recipient="admin@school.ru").count() == 1

@@ -179,14 +179,16 @@ def join_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) ->
     return row
 
 
-def leave_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) -> None:
-    """Anyone may leave at any time."""
+def leave_chat(session: Session, chat_id: int, *, user_id: int, now: datetime) -> ChatMember:
+    """Anyone may leave at any time (a moderator too: the administrators
+    then moderate a chat left with none of its own)."""
     row = _membership_row(session, chat_id, user_id)
     if row is None or row.left_at is not None:
         raise NotFound()
     row.left_at = now
     session.flush()
     audit.record(session, "chat.left", now=now, org_id=row.org_id, actor_id=user_id, target=row.chat)
+    return row
 
 
 def leave_all_chats(session: Session, *, user_id: int, org_id: int, now: datetime) -> int:

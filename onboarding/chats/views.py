@@ -18,12 +18,13 @@ from ..consent import operations as consent
 from ..core.errors import NotFound
 from ..db import get_session
 from ..models import Chat, Organisation
-from ..moderation.moderators import moderators_of
+from ..moderation.moderators import left_unmoderated, moderators_of, own_moderators
 from ..orgs.policy import QUIET_FROM, QUIET_UNTIL, is_quiet
 from ..people import parents, teachers
 from ..people.members import memberships_of
 from ..register import steps as registration_steps
 from ..security import external_url, safe_next
+from ..staff import letters
 from ..web import client_ip, commit, member_org, now, user_agent
 from . import operations as chats
 from .blueprint import bp
@@ -174,12 +175,14 @@ def leave(chat_id: int):
         # Leaving is a second step: the page asks, the member confirms (no script needed).
         if not chats.is_member(db, chat.id, current_user.id):
             abort(404)
-        return render_template("chats/leave.html", chat=chat, form=form,
+        sole = [u.id for u in own_moderators(db, chat.id)] == [current_user.id]
+        return render_template("chats/leave.html", chat=chat, form=form, sole_moderator=sole,
                                back=safe_next(form.next.data) or url_for("chats.mine"))
     try:
-        chats.leave_chat(db, chat.id, user_id=current_user.id, now=now())
+        row = chats.leave_chat(db, chat.id, user_id=current_user.id, now=now())
     except NotFound:
         abort(404)
+    letters.unmoderated(db.get(Organisation, chat.org_id), left_unmoderated(db, [row]), [current_user])
     commit(db)
     flash(_("You have left the chat «%(chat)s».", chat=chat.title), "success")
     return redirect(safe_next(form.next.data) or url_for("chats.mine"))

@@ -8,7 +8,9 @@ from flask import abort, current_app, jsonify, request
 
 from ..db import get_session
 from ..extensions import csrf, limiter
-from ..models import utcnow
+from ..models import Organisation, User, utcnow
+from ..moderation import moderators
+from ..staff import letters
 from . import inbound
 from .blueprint import bp
 
@@ -35,7 +37,10 @@ def transaction(txn_id: str):
     if not isinstance(body, dict) or not isinstance(body.get("events", []), list):
         return _matrix_error(400, "M_BAD_JSON", "Expected {events: [...]}")
     db = get_session()
-    inbound.handle_events(db, body.get("events", []), now=utcnow())
+    ended = inbound.handle_events(db, body.get("events", []), now=utcnow())
+    for chat in moderators.left_unmoderated(db, ended):  # a moderator left in an app: the administrators'
+        letters.unmoderated(db.get(Organisation, chat.org_id), [chat],
+                            [db.get(User, row.user_id) for row in ended if row.chat_id == chat.id])
     db.commit()  # the queue's tasks this caused are applied by the worker
     return jsonify({})
 

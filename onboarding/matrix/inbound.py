@@ -33,11 +33,11 @@ def is_own_leave(event: dict) -> bool:
             and event.get("sender") is not None and event.get("sender") == event.get("state_key"))
 
 
-def handle_events(session: Session, events: list, *, now: datetime) -> int:
+def handle_events(session: Session, events: list, *, now: datetime) -> list[ChatMember]:
     """Handle each event once (by event id: Synapse's transaction ids start
-    again after a restart). Returns how many memberships ended."""
+    again after a restart). Returns the memberships that ended."""
     count_messages(session, events, now=now)  # per chat and week, no text, no sender; a resent push once
-    ended = 0
+    ended = []
     for event in events:
         # Only the events the site acts on are remembered: messages and the
         # site's own joins and kicks pass through without a write.
@@ -46,24 +46,28 @@ def handle_events(session: Session, events: list, *, now: datetime) -> int:
         if session.get(MatrixEvent, event["event_id"]) is not None:
             continue
         session.add(MatrixEvent(event_id=event["event_id"][:255], received_at=now))
-        ended += member_left(session, str(event.get("room_id")), event["state_key"], now=now)
+        row = member_left(session, str(event.get("room_id")), event["state_key"], now=now)
+        if row is not None:
+            ended.append(row)
     session.flush()
     return ended
 
 
-def member_left(session: Session, room_id: str, mxid: str, *, now: datetime) -> int:
+def member_left(session: Session, room_id: str, mxid: str, *, now: datetime) -> ChatMember | None:
+    """The member left the room in an app: their membership ends (the row,
+    or None if it had ended already or the site doesn't know them)."""
     row = session.scalars(
         select(ChatMember)
         .join(MatrixRoom, MatrixRoom.chat_id == ChatMember.chat_id)
         .join(MatrixAccount, MatrixAccount.user_id == ChatMember.user_id)
         .where(MatrixRoom.room_id == room_id, MatrixAccount.mxid == mxid)).first()
     if row is None:
-        return 0
+        return None
     row.matrix_state = "left"
     if row.left_at is not None:
-        return 0
+        return None
     row.left_at = now
     session.flush()
     audit.record(session, "chat.left", now=now, org_id=row.org_id, actor_id=row.user_id, target=row.chat,
                  via="matrix")
-    return 1
+    return row

@@ -45,7 +45,7 @@ def reconcile_chat(session: Session, client: MatrixClient, chat: Chat, *, prefix
         membership = (event or {}).get("content", {}).get("membership")
         if row.left_at is None and membership != "join":
             if event is not None and inbound.is_own_leave(event):
-                counts["left_in_app"] += inbound.member_left(session, room.room_id, mxid, now=now)
+                counts["left_in_app"] += inbound.member_left(session, room.room_id, mxid, now=now) is not None
                 continue
             row.matrix_state = None
             counts["joined"] += 1

@@ -60,3 +60,10 @@ def without_moderator(session: Session, chat_ids: Iterable[int]) -> list[Chat]:
 def unit_chats_without_moderator(session: Session, unit_id: int) -> list[Chat]:
     """The unit's chats that have no moderator of their own now."""
     return without_moderator(session, session.scalars(select(Chat.id).where(Chat.unit_id == unit_id)))
+
+
+def left_unmoderated(session: Session, rows: Iterable[ChatMember]) -> list[Chat]:
+    """Of the chats these members have just left, those a moderator left
+    with no moderator of its own remaining: the administrators moderate
+    them now (and are told)."""
+    return without_moderator(session, {row.chat_id for row in rows if row.role == "moderator"})
