@@ -60,7 +60,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 import drive  # noqa: E402
 from config import Config  # noqa: E402
 from onboarding import create_app, texts  # noqa: E402
-from onboarding.matrix import homeserver  # noqa: E402
+from onboarding.matrix import homeserver, messages  # noqa: E402
 from onboarding.matrix.client import MatrixClient, MatrixError  # noqa: E402
 from onboarding.matrix.reconcile import reconcile_org  # noqa: E402
 from onboarding.models import (  # noqa: E402
@@ -471,7 +471,7 @@ def chat_page(site: Site, client: MatrixClient, fixture: dict, rooms: dict[int, 
     reader = drive.log_in(site.url, f"parent{first['parents'][0]}@bench.school.ru", BENCH_PASSWORD)
     status, _url, html = reader.get(f"/chats/{chat_id}")
     shown = len(re.findall(r"Сообщение №\W", html))
-    if status != 200 or shown < min(args.messages, 30):
+    if status != 200 or shown < min(args.messages, messages.PAGE):
         raise RuntimeError(f"the chat page answered {status} with {shown} messages")
     css = sum(len(reader.get(href)[2].encode()) for href in re.findall(r'<link rel="stylesheet" href="([^"]+)"', html))
     page_bytes = len(html.encode())
