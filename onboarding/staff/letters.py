@@ -1,5 +1,6 @@
 """Letters to the people a movement or a staff change affects: in Russian
-(the organisation's language), queued in the request's transaction."""
+(the organisation's language, in the words of its kind), queued in the
+request's transaction."""
 from __future__ import annotations
 
 from flask import render_template
@@ -14,16 +15,19 @@ from ..vocabulary import words
 from ..web import now
 from .departures import EmployeeDeparture, PupilDeparture
 from .movement import Transfer
+from .wording import staff_words
 
 
 def send(org: Organisation, user: User | None, subject, template: str, **context) -> None:
-    """One letter to this person, if they have an address; `subject` is lazy."""
+    """One letter to this person, if they have an address; `subject` is lazy.
+    The template gets the sentences of the organisation's kind as `sw`."""
     if user is None or not user.email:
         return
     with force_locale("ru"):
         outbox.enqueue(get_session(), to=user.email, subject=str(subject), now=now(), org_id=org.id,
                        body=render_template(f"staff/mail/{template}.txt", org=org, user=user,
-                                            login_url=external_url("auth.login"), **context))
+                                            sw=staff_words(org.kind), login_url=external_url("auth.login"),
+                                            **context))
 
 
 def transferred(org: Organisation, transfer: Transfer) -> None:

@@ -1,5 +1,6 @@
 """Pages of the staff section: the overview, and a unit's page (its pupils
-moving up a grade, its homeroom teacher, its subject teachers)."""
+moving up a grade, its homeroom teacher, its subject teachers), each in the
+words of the organisation's kind (`wording.py`)."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
@@ -13,11 +14,13 @@ from ..db import get_session
 from ..models import Membership, Organisation, User
 from ..orgs import structure
 from ..people import members
+from ..vocabulary import words
 from ..web import admin_required, now
 from . import letters, movement, positions
 from .acting import MISSING, UNCHANGED, Beside, Note, act
 from .blueprint import bp
 from .forms import ButtonForm, PromoteForm, RemoveLeadForm, TeacherForm, chosen_id
+from .wording import staff_words
 
 
 def staff_list(org_id: int) -> list[tuple[User, list[Membership]]]:
@@ -37,8 +40,9 @@ def staff_list(org_id: int) -> list[tuple[User, list[Membership]]]:
 def index(org: Organisation):
     db = get_session()
     units = [unit for unit in structure.list_units(db, org.id) if not unit.is_staff_room]
-    return render_template("staff/index.html", org=org, units=units, staff=staff_list(org.id),
-                           admins=set(positions.administrators(db, org.id)), verification=members.teacher_verification)
+    return render_template("staff/index.html", org=org, sw=staff_words(org.kind), units=units,
+                           staff=staff_list(org.id), admins=set(positions.administrators(db, org.id)),
+                           verification=members.teacher_verification)
 
 
 def _unit(org: Organisation, unit_id: int):
@@ -55,6 +59,7 @@ def _unit_page(org: Organisation, unit, status: int = 200, **forms):
         Membership.unit_id == unit.id, Membership.role == "teacher", Membership.left_at.is_(None))
         .order_by(Membership.id))]
     candidates = positions.verified_teachers(db, org.id)
+    sw = staff_words(org.kind)
     lead_form = forms.get("lead_form") or TeacherForm(prefix="lead")
     lead_form.teacher.choices = [SelectChoice("", _("Nobody"))] + [SelectChoice(str(u.id), u.full_name)
                                                                  for u in candidates]
@@ -62,6 +67,7 @@ def _unit_page(org: Organisation, unit, status: int = 200, **forms):
     if not lead_form.is_submitted():
         lead_form.teacher.data = str(leads[0]) if leads else ""
     attach_form = forms.get("attach_form") or TeacherForm(prefix="attach")
+    lead_form.teacher.label.text = attach_form.teacher.label.text = sw.staff_label
     taught = {m.user_id for m in teachers}
     attach_form.teacher.choices = [SelectChoice("", "—")] + [SelectChoice(str(u.id), u.full_name)
                                                           for u in candidates if u.id not in taught]
@@ -70,7 +76,7 @@ def _unit_page(org: Organisation, unit, status: int = 200, **forms):
     except movement.CannotMoveUp:
         next_name = None
     return render_template(
-        "staff/unit.html", org=org, unit=unit, pupils=pupils, teachers=teachers, next_name=next_name,
+        "staff/unit.html", org=org, sw=sw, unit=unit, pupils=pupils, teachers=teachers, next_name=next_name,
         promote_form=forms.get("promote_form") or PromoteForm(prefix="promote"), lead_form=lead_form,
         attach_form=attach_form, button=ButtonForm(), staying=forms.get("staying", set()),
     ), status
@@ -85,6 +91,9 @@ def unit(org: Organisation, unit_id: int):
 @bp.post("/units/<int:unit_id>/promote")
 @admin_required
 def promote(org: Organisation, unit_id: int):
+    """A school's class up a grade: a group has none, nothing moves it up."""
+    if not words(org.kind).units_have_grades:
+        abort(404)
     unit = _unit(org, unit_id)
     db = get_session()
     form = PromoteForm(prefix="promote")
@@ -168,14 +177,16 @@ def attach(org: Organisation, unit_id: int):
     if teacher_id is None:
         return _unit_page(org, unit, 400, attach_form=form)
 
+    sw = staff_words(org.kind)
+
     def done(teacher: User):
         letters.staff_change(org, teacher, "teacher_attached", unit=unit)
-        return (_("%(name)s now teaches %(unit)s.", name=teacher.short_name, unit=unit.name),
+        return (sw.attached % {"name": teacher.short_name, "unit": unit.name},
                 url_for("staff.unit", org_id=org.id, unit_id=unit.id))
 
     return act(lambda: positions.attach_teacher(db, org.id, unit.id, teacher_id, actor_id=current_user.id,
                                                 now=now()), done,
-               refused={positions.AlreadyHeld: Beside(form.teacher, _("This teacher teaches it already."))},
+               refused={positions.AlreadyHeld: Beside(form.teacher, sw.attached_already)},
                page=lambda: _unit_page(org, unit, 400, attach_form=form))
 
 
@@ -187,12 +198,13 @@ def detach(org: Organisation, unit_id: int, user_id: int):
     if not ButtonForm().validate_on_submit():
         abort(400)
     back = url_for("staff.unit", org_id=org.id, unit_id=unit.id)
+    sw = staff_words(org.kind)
 
     def done(result: positions.Detachment):
         letters.staff_change(org, result.teacher, "teacher_detached", unit=unit)
         letters.unmoderated(org, result.unmoderated, [result.teacher])
-        return _("%(name)s no longer teaches %(unit)s.", name=result.teacher.short_name, unit=unit.name), back
+        return sw.detached % {"name": result.teacher.short_name, "unit": unit.name}, back
 
     return act(lambda: positions.detach_teacher(db, org.id, unit.id, user_id, actor_id=current_user.id, now=now()),
-               done, refused={positions.LeadFirst: Note(_("Name another homeroom teacher first.")),
+               done, refused={positions.LeadFirst: Note(sw.lead_first),
                               DomainError: MISSING}, back=back)

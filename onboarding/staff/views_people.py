@@ -1,5 +1,6 @@
 """A person's page for administrators: their history, and what may be done
-(a pupil moved or leaving; an employee's rights, position, or leaving)."""
+(a pupil moved or leaving; an employee's rights, position, or leaving), in
+the words of the organisation's kind (`wording.py`)."""
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
@@ -18,6 +19,7 @@ from . import departures, history, letters, movement, positions
 from .acting import MISSING, UNCHANGED, Beside, Note, act
 from .blueprint import bp
 from .forms import ButtonForm, EmployeeLeaveForm, PositionForm, PupilLeaveForm, TransferForm, chosen_id
+from .wording import staff_words
 
 
 def _person(org: Organisation, user_id: int) -> tuple[User, list[Membership]]:
@@ -39,24 +41,29 @@ def _transfer_choices(org: Organisation, current: list[Membership]) -> list[Sele
 def _person_page(org: Organisation, user_id: int, status: int = 200, **forms):
     db = get_session()
     user, held = _person(org, user_id)
+    sw = staff_words(org.kind)
     pupil = next((m for m in held if m.role == "student"), None)
     is_staff = any(m.role in ("teacher", "admin") for m in held)
     transfer_form = forms.get("transfer_form") or TransferForm(prefix="transfer")
     transfer_form.unit.choices = [SelectChoice("", "—")] + _transfer_choices(org, held)
     leave_form = forms.get("leave_form") or EmployeeLeaveForm(prefix="leave")
+    leave_form.successor.label.text = sw.successor_label
     leave_form.successor.choices = [SelectChoice("", "—")] + [
         SelectChoice(str(u.id), u.full_name) for u in positions.verified_teachers(db, org.id) if u.id != user.id]
     staff_room = next((m for m in held if m.role == "teacher" and m.unit.is_staff_room), None)
     position_form = forms.get("position_form") or PositionForm(prefix="position")
+    pupil_leave_form = forms.get("pupil_leave_form") or PupilLeaveForm(prefix="pupil")
+    if pupil is not None:
+        pupil_leave_form.confirm.label.text = sw.learner_leaves_confirm
     if not position_form.is_submitted():
         position_form.position.data = (staff_room.position or "") if staff_room else ""
     return render_template(
-        "staff/person.html", org=org, person=user, held=held, pupil=pupil, is_staff=is_staff,
+        "staff/person.html", org=org, sw=sw, person=user, held=held, pupil=pupil, is_staff=is_staff,
         verification=members.teacher_verification(held), is_admin=user.id in positions.administrators(db, org.id),
         leads=[m.unit for m in held if m.role == "teacher" and m.is_lead],
         needs_successor=is_staff and departures.needs_successor(db, org.id, user.id),
         events=history.history_of(db, org.id, user.id), transfer_form=transfer_form, leave_form=leave_form,
-        pupil_leave_form=forms.get("pupil_leave_form") or PupilLeaveForm(prefix="pupil"),
+        pupil_leave_form=pupil_leave_form,
         position_form=position_form, button=ButtonForm(), myself=user.id == current_user.id,
     ), status
 
@@ -85,7 +92,7 @@ def transfer(org: Organisation, user_id: int):
                 url_for("staff.person", org_id=org.id, user_id=user_id))
 
     return act(lambda: movement.transfer_pupil(db, org.id, user_id, int(value), actor_id=current_user.id, now=now()),
-               done, refused={movement.SameUnit: Beside(form.unit, _("The pupil is there already.")),
+               done, refused={movement.SameUnit: Beside(form.unit, staff_words(org.kind).learner_there),
                               NotFound: MISSING},  # a unit of another organisation, as any outsider's
                page=lambda: _person_page(org, user_id, 400, transfer_form=form))
 
@@ -123,6 +130,8 @@ def employee_leaves(org: Organisation, user_id: int):
         if successor_id is None:
             return _person_page(org, user_id, 400, leave_form=form)
 
+    sw = staff_words(org.kind)
+
     def done(result: departures.EmployeeDeparture):
         letters.employee_left(org, result)
         letters.unmoderated(org, result.unmoderated, [result.employee])
@@ -132,8 +141,7 @@ def employee_leaves(org: Organisation, user_id: int):
     return act(
         lambda: departures.employee_leaves(db, org.id, user_id, successor_id=successor_id, actor_id=current_user.id,
                                            now=now(), reason=form.reason.data or None), done,
-        refused={departures.SuccessorRequired: Beside(form.successor, _(
-                     "Please choose who takes over: this employee leads a class or moderates chats.")),
+        refused={departures.SuccessorRequired: Beside(form.successor, sw.successor_required),
                  positions.LastAdministrator: Beside(form.confirm, _(
                      "This is the only administrator: appoint another one first.")),
                  PermissionDenied: Beside(form.confirm, _("Another administrator records your own leaving.")),
@@ -156,7 +164,7 @@ def admin_rights(org: Organisation, user_id: int, change: str):
         return _("Administrator rights have been recorded."), back
 
     return act(lambda: operation(db, org.id, user_id, actor_id=current_user.id, now=now()), done, refused={
-        positions.NotVerified: Note(_("Only a teacher whose status has been verified may be an administrator.")),
+        positions.NotVerified: Note(staff_words(org.kind).admin_verified_only),
         positions.LastAdministrator: Note(_("This is the only administrator: appoint another one first.")),
         PermissionDenied: Note(_("Another administrator withdraws your own rights.")),
         positions.AlreadyHeld: UNCHANGED, NotFound: UNCHANGED}, back=back)
@@ -180,7 +188,6 @@ def position(org: Organisation, user_id: int):
 
     return act(lambda: positions.set_position(db, org.id, user_id, form.position.data or None,
                                               actor_id=current_user.id, now=now()), done,
-               refused={positions.NotVerified: Beside(form.position, _(
-                            "Only a teacher whose status has been verified may hold a position.")),
+               refused={positions.NotVerified: Beside(form.position, staff_words(org.kind).position_verified_only),
                         positions.AlreadyHeld: UNCHANGED},
                page=lambda: _person_page(org, user_id, 400, position_form=form), back=back)
