@@ -680,6 +680,24 @@ def readme_summary(results: list[dict]) -> str:
     return line + ". Details in `bench/README.md`, «The chat engine»."
 
 
+def runs_or_kept(name: str, args, run_homeserver) -> tuple[list[dict], datetime, str]:
+    """`run_homeserver(kind, args)` for each of `args.homeservers`, the figures
+    kept in bench/results/<name>-<time>-<kinds>.json; or, with --from-json,
+    runs kept before (made apart, one per Synapse database), reported together."""
+    if args.from_json:
+        runs = [json.loads(Path(path).read_text()) for path in args.from_json]
+        return ([result for run in runs for result in run["results"]],
+                datetime.fromisoformat(runs[0]["started"]), runs[0]["machine"])
+    started, load = datetime.now(timezone.utc), machine()
+    results = [run_homeserver(kind, args) for kind in args.homeservers.split(",")]
+    RESULTS.mkdir(exist_ok=True)
+    saved = RESULTS / f"{name}-{started:%Y%m%d-%H%M}-{args.homeservers.replace(',', '-')}.json"
+    saved.write_text(json.dumps({"started": started.isoformat(), "machine": load, "results": results},
+                                indent=1, ensure_ascii=False))
+    print(f"figures kept in {saved}")
+    return results, started, load
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="3 classes, fewer joins, 5 s wrk runs; README untouched")
@@ -700,18 +718,7 @@ def main() -> None:
         args.classes, args.sequential, args.batches, args.duration = 3, 20, 1, 5
     if not os.path.exists(drive.WRK):
         sys.exit(f"wrk is not installed at {drive.WRK}: apt-get install wrk")
-    started, load = datetime.now(timezone.utc), machine()
-    if args.from_json:  # runs made apart (e.g. one per Synapse database), reported together
-        runs = [json.loads(Path(name).read_text()) for name in args.from_json]
-        results = [result for run in runs for result in run["results"]]
-        started, load = datetime.fromisoformat(runs[0]["started"]), runs[0]["machine"]
-    else:
-        results = [run_homeserver(kind, args) for kind in args.homeservers.split(",")]
-        RESULTS.mkdir(exist_ok=True)
-        saved = RESULTS / f"matrix-{started:%Y%m%d-%H%M}-{args.homeservers.replace(',', '-')}.json"
-        saved.write_text(json.dumps({"started": started.isoformat(), "machine": load, "results": results},
-                                    indent=1, ensure_ascii=False))
-        print(f"figures kept in {saved}")
+    results, started, load = runs_or_kept("matrix", args, run_homeserver)
     text_ = report(results, started, load)
     print("\n" + text_)
     if not (args.quick or args.no_readme):

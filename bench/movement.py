@@ -33,12 +33,11 @@ import argparse
 import json
 import sys
 import time
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 
 from matrix import (  # the engine benchmark's school, processes and meters (bench/matrix.py)
-    BENCH, PG, PREFIX, RESULTS, SITE_DB, CallCounter, CpuMeter, engine_and_site, machine, percentile, provision,
-    replace_between, seed_school,
+    BENCH, PG, PREFIX, SITE_DB, CallCounter, CpuMeter, engine_and_site, percentile, provision, replace_between,
+    runs_or_kept, seed_school,
 )
 from sqlalchemy import select
 
@@ -199,18 +198,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.classes, args.homeservers = 6, "sqlite"
-    started, load = datetime.now(timezone.utc), machine()
-    if args.from_json:  # runs made apart (one per Synapse database), reported together
-        runs = [json.loads(Path(name).read_text()) for name in args.from_json]
-        results = [result for run in runs for result in run["results"]]
-        started, load = datetime.fromisoformat(runs[0]["started"]), runs[0]["machine"]
-    else:
-        results = [run_homeserver(kind, args) for kind in args.homeservers.split(",")]
-        RESULTS.mkdir(exist_ok=True)
-        saved = RESULTS / f"movement-{started:%Y%m%d-%H%M}-{args.homeservers.replace(',', '-')}.json"
-        saved.write_text(json.dumps({"started": started.isoformat(), "machine": load, "results": results},
-                                    indent=1, ensure_ascii=False))
-        print(f"figures kept in {saved}")
+    results, started, load = runs_or_kept("movement", args, run_homeserver)
     text = report(results, started, load)
     print("\n" + text)
     if not (args.quick or args.no_readme) and replace_between(BENCH / "README.md", MARKERS, text):
