@@ -78,3 +78,23 @@ def test_administrators_made_by_a_staff_link_before_0005_follow_their_teacher_st
         found = dict(db.execute(text("SELECT user_id, verification FROM membership WHERE role = 'admin'")).all())
     engine.dispose()
     assert found == {1: None, 2: "pending", 3: "verified"}
+
+
+def test_a_college_made_before_0011_gets_its_staff_room_named_as_a_colleges(empty_database):
+    from sqlalchemy import text
+
+    upgrade(empty_database, "0010")
+    engine = create_engine(empty_database)
+    now = "2026-11-01 10:00:00+00:00"
+    with engine.begin() as db:
+        for org_id, kind in ((1, "college"), (2, "school")):
+            db.execute(text("INSERT INTO organisation (id, kind, name, timezone, created_at) "
+                            "VALUES (:id, :kind, 'Организация', 'Europe/Moscow', :now)"),
+                       {"id": org_id, "kind": kind, "now": now})
+            db.execute(text("INSERT INTO unit (id, org_id, kind, name, sort_key, created_at) "
+                            "VALUES (:id, :id, 'staff_room', 'Учительская', '0', :now)"), {"id": org_id, "now": now})
+    upgrade(empty_database)
+    with engine.connect() as db:
+        names = dict(db.execute(text("SELECT org_id, name FROM unit ORDER BY org_id")).all())
+    engine.dispose()
+    assert names == {1: "Преподавательская", 2: "Учительская"}

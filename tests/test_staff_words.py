@@ -158,7 +158,9 @@ def test_a_college_curator_and_lecturer_on_the_pages(session, client, college, s
     for text in (_spoken(attached.text), _spoken(again.text), _spoken(detached.text)):
         _never_a_schools(text)
         assert "учител" not in text.lower()
-    _never_a_schools(curator + _spoken(refused.text))  # its staff room keeps its name, «Учительская»
+    _never_a_schools(curator + _spoken(refused.text))
+    assert "учител" not in (curator + _spoken(refused.text)).lower()  # its staff room: «Преподавательская»
+    assert "Преподавательская" in curator
 
 
 def test_a_college_names_its_lecturers_as_such_when_a_status_is_not_verified(session, client, college,

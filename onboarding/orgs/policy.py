@@ -29,7 +29,7 @@ POLICIES = {
                         all_channel_title="Общешкольный канал"),
     "kindergarten": OrgPolicy(learners_join=False, staff_room_name="Сотрудники", staff_title="Сотрудники",
                               channels=("staff",)),
-    "college": OrgPolicy(learners_join=True, staff_room_name="Учительская", staff_title="Преподаватели"),
+    "college": OrgPolicy(learners_join=True, staff_room_name="Преподавательская", staff_title="Преподаватели"),
 }
 
 # The parents' chat: no messages before 07:00 or after 21:00, the
