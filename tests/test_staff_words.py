@@ -254,3 +254,22 @@ def test_a_school_still_speaks_of_pupils_classes_and_teachers(session, client, a
     assert "Администратор записал выбытие ученика (Петров Коля)" in _letter_to(sent_mail, "mama@mail.ru")
     for text in (overview, page, person, _spoken(attached.text)):
         assert "студент" not in text.lower() and "преподавател" not in text.lower()
+
+
+def test_a_kindergarten_records_its_head_and_deputy_heads(client, kindergarten, sent_mail):
+    """A kindergarten is led by «заведующий», not «директор»: the position's
+    choices, the staff list, the person's history and the letter say so."""
+    base = f"/org/{kindergarten['org']}/staff"
+    person = f"{base}/people/{kindergarten['colleague']}"
+    choices = _spoken(client.get(person).text)
+    assert "Заведующий" in choices and "Заместитель заведующего" in choices
+    done = client.post(person + "/position", data={"position-position": "director"}, follow_redirects=True)
+    assert done.status_code == 200 and "Должность: заведующий" in _spoken(done.text)
+    assert "заведующий" in _spoken(client.get(base + "/").text)
+    assert "Вы отмечены как заведующий организации" in _letter_to(sent_mail, "colleague@org.ru")
+    client.post(person + "/position", data={"position-position": "deputy"})
+    assert "Должность: заместитель заведующего" in _spoken(client.get(person).text)
+    latest = [m for m in sent_mail if m["To"] == "colleague@org.ru"][-1].get_content()
+    assert "Вы отмечены как заместитель заведующего организации «Организация»." in latest
+    for text in (_spoken(client.get(person).text), _spoken(client.get(base + "/").text)):
+        assert "директор" not in text.lower()

@@ -52,6 +52,8 @@ def _person_page(org: Organisation, user_id: int, status: int = 200, **forms):
         SelectChoice(str(u.id), u.full_name) for u in positions.verified_teachers(db, org.id) if u.id != user.id]
     staff_room = next((m for m in held if m.role == "teacher" and m.unit.is_staff_room), None)
     position_form = forms.get("position_form") or PositionForm(prefix="position")
+    position_form.position.choices = [SelectChoice("", _("No position")), SelectChoice("director", sw.director),
+                                      SelectChoice("deputy", sw.deputy)]
     pupil_leave_form = forms.get("pupil_leave_form") or PupilLeaveForm(prefix="pupil")
     if pupil is not None:
         pupil_leave_form.confirm.label.text = sw.learner_leaves_confirm

@@ -45,6 +45,28 @@ class StaffWords:
     learner_leaves_note: LazyString | None  # %(unit)s the word (genitive)
     learner_leaves_confirm: LazyString | None
     learner_left_letter: LazyString | None  # to the parents; %(child)s, %(org)s
+    # The head and their deputies (`membership.position`): a school's and a
+    # college's «директор», a kindergarten's «заведующий».
+    director: LazyString  # a choice: Директор
+    deputy: LazyString
+    director_short: LazyString  # in a list: директор
+    deputy_short: LazyString
+    history_director: LazyString  # a person's history: Должность: директор
+    history_deputy: LazyString
+    director_letter: LazyString  # to the person; %(org)s
+    deputy_letter: LazyString
+
+
+DIRECTOR = {"director": _l("Director"), "deputy": _l("Deputy director"), "director_short": _l("director"),
+            "deputy_short": _l("deputy director"), "history_director": _l("position: director"),
+            "history_deputy": _l("position: deputy director"),
+            "director_letter": _l("You have been recorded as the director of %(org)s."),
+            "deputy_letter": _l("You have been recorded as a deputy director of %(org)s.")}
+HEAD = {"director": _l("Head"), "deputy": _l("Deputy head"), "director_short": _l("head"),
+        "deputy_short": _l("deputy head"), "history_director": _l("position: head"),
+        "history_deputy": _l("position: deputy head"),
+        "director_letter": _l("You have been recorded as the head of %(org)s."),
+        "deputy_letter": _l("You have been recorded as a deputy head of %(org)s.")}
 
 
 STAFF_WORDS = {
@@ -75,6 +97,7 @@ STAFF_WORDS = {
                                "theirs is on the list %(unit)s. The parents are told by e-mail."),
         learner_leaves_confirm=_l("Yes, the pupil leaves the organisation"),
         learner_left_letter=_l("%(child)s has left %(org)s: the administrator has recorded it."),
+        **DIRECTOR,
     ),
     "college": StaffWords(
         units_intro=_l("Open a group to move its students to another group, one by one, and to name its curator "
@@ -105,6 +128,7 @@ STAFF_WORDS = {
                                "theirs is on the group's list. The parents are told by e-mail."),
         learner_leaves_confirm=_l("Yes, the student leaves the organisation"),
         learner_left_letter=_l("A student, %(child)s, has left %(org)s: the administrator has recorded it."),
+        **DIRECTOR,
     ),
     "kindergarten": StaffWords(
         units_intro=_l("Open a group to name its group teacher and its other staff."),
@@ -134,6 +158,7 @@ STAFF_WORDS = {
         learner_leaves_note=None,
         learner_leaves_confirm=None,
         learner_left_letter=None,
+        **HEAD,
     ),
 }
 
