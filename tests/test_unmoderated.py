@@ -189,3 +189,24 @@ def test_a_moderator_who_leaves_in_an_app_leaves_the_chat_to_the_administrators_
     # Pushed again (Synapse missed the answer): no second letter.
     client.put("/_matrix/app/v1/transactions/1", json={"events": [leave]}, headers={"Authorization": "Bearer hs"})
     assert fresh(session).query(OutboxMessage).filter_by(recipient="admin@school.ru").count() == 1
+
+
+def test_only_the_organisations_administrators_remove_its_homeroom_teacher(
+        session, client, auth, staff, make_org, make_user, make_member):
+    """Who may read the confirmation and who may act: not the teacher
+    removed, not another teacher, not another organisation's administrator."""
+    org, _admin, lead, _teacher, _pending = staff
+    unit_id = unit_named(session, org, "5А").id
+    other = make_org(name="Другая школа")
+    stranger = make_user(email="stranger@other.ru", last_name="Чужая")
+    make_member(stranger, other, "admin")
+    url = f"/org/{org.id}/staff/units/{unit_id}/lead/remove"
+    lead_id = lead.id
+    session.commit()
+    # A member is refused; to an outsider the organisation's pages don't exist.
+    for email, status in (("lead@school.ru", 403), ("teacher@school.ru", 403), ("stranger@other.ru", 404)):
+        auth.login(email)
+        assert client.get(url).status_code == status
+        assert client.post(url, data={"remove-confirm": "y"}).status_code == status
+        auth.logout()
+    assert [m.user_id for m in positions.leads_of(fresh(session), unit_id)] == [lead_id]
