@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from support import form_errors, unit_named
 from test_more_chats import director_chat, subject_chat
@@ -13,7 +15,7 @@ from test_registration_roles import _chat, fresh
 from test_staff import _login_admin, _rules, staff  # noqa: F401 (the fixture)
 
 from onboarding.chats import operations as chats
-from onboarding.models import Chat, ChatViolation, MatrixAccount, MatrixRoom, OutboxMessage, utcnow
+from onboarding.models import AuditEvent, Chat, ChatViolation, MatrixAccount, MatrixRoom, OutboxMessage, utcnow
 from onboarding.moderation.moderators import moderators_of
 from onboarding.staff import departures, positions
 
@@ -210,3 +212,31 @@ def test_only_the_organisations_administrators_remove_its_homeroom_teacher(
         assert client.post(url, data={"remove-confirm": "y"}).status_code == status
         auth.logout()
     assert [m.user_id for m in positions.leads_of(fresh(session), unit_id)] == [lead_id]
+
+
+def test_copies_of_a_moderators_leave_pushed_at_the_same_moment_are_handled_once(app, session, staff):
+    """Synapse resends a push it got no answer for; copies racing each other
+    all get 200 (no error for Synapse to retry on), and the leave is
+    recorded, and the administrators told, once."""
+    app.config["MATRIX_HS_TOKEN"] = "hs"
+    org, _admin, lead, _teacher, _pending = staff
+    chat = _chat(session, org, "parents", "5А")
+    session.add_all([MatrixRoom(chat_id=chat.id, room_id="!p:school.test"),
+                     MatrixAccount(user_id=lead.id, mxid="@s_lead:school.test")])
+    session.commit()
+    leave = {"type": "m.room.member", "room_id": "!p:school.test", "event_id": "$leave-race",
+             "sender": "@s_lead:school.test", "state_key": "@s_lead:school.test", "content": {"membership": "leave"}}
+    copies = 6
+    start = threading.Barrier(copies, timeout=60)
+
+    def push(_n):
+        client = app.test_client()
+        start.wait()
+        return client.put("/_matrix/app/v1/transactions/5", json={"events": [leave]},
+                          headers={"Authorization": "Bearer hs"}).status_code
+
+    with ThreadPoolExecutor(max_workers=copies) as pool:
+        statuses = list(pool.map(push, range(copies)))
+    assert statuses == [200] * copies
+    assert fresh(session).query(OutboxMessage).filter_by(recipient="admin@school.ru").count() == 1
+    assert fresh(session).query(AuditEvent).filter_by(action="chat.left").count() == 1

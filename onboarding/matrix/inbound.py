@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..core import audit
 from ..models import ChatMember, MatrixAccount, MatrixEvent, MatrixRoom
 from ..stats.counting import count_messages
+from . import handled
 
 
 # Synapse resends a push only until the site answers it (minutes, or until
@@ -43,9 +44,8 @@ def handle_events(session: Session, events: list, *, now: datetime) -> list[Chat
         # site's own joins and kicks pass through without a write.
         if not isinstance(event, dict) or not isinstance(event.get("event_id"), str) or not is_own_leave(event):
             continue
-        if session.get(MatrixEvent, event["event_id"]) is not None:
+        if not handled.remember(session, event["event_id"], now=now):
             continue
-        session.add(MatrixEvent(event_id=event["event_id"][:255], received_at=now))
         row = member_left(session, str(event.get("room_id")), event["state_key"], now=now)
         if row is not None:
             ended.append(row)

@@ -9,10 +9,10 @@ from datetime import datetime, timezone
 from hashlib import sha256
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import Chat, ChatWeekCount, MatrixEvent, MatrixRoom, Organisation
+from ..matrix import handled
+from ..models import Chat, ChatWeekCount, MatrixRoom, Organisation
 from .weeks import local_date, week_start
 
 
@@ -44,17 +44,13 @@ def count_messages(session: Session, events: list, *, now: datetime) -> int:
         if event["room_id"] in rooms:
             chat_id, zone = rooms[event["room_id"]]
             counts[(chat_id, week_start(local_date(_sent_at(event, now), zone)))] += 1
-    insert = _insert(session)
+    insert = handled.dialect_insert(session)
     for (chat_id, week), number in sorted(counts.items()):
         statement = insert(ChatWeekCount).values(chat_id=chat_id, week_start=week, messages=number)
         session.execute(statement.on_conflict_do_update(
             index_elements=[ChatWeekCount.chat_id, ChatWeekCount.week_start],
             set_={"messages": ChatWeekCount.messages + statement.excluded.messages}))
     return sum(counts.values())
-
-
-def _insert(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _first_push(session: Session, messages: list[dict], *, now: datetime) -> bool:
@@ -64,7 +60,4 @@ def _first_push(session: Session, messages: list[dict], *, now: datetime) -> boo
     the key until the first one's transaction ends, then finds it: no error,
     no second count."""
     ids = sorted(str(message.get("event_id")) for message in messages)
-    key = "txn:" + sha256("\n".join(ids).encode()).hexdigest()
-    statement = _insert(session)(MatrixEvent).values(event_id=key, received_at=now)
-    return session.execute(statement.on_conflict_do_nothing(index_elements=[MatrixEvent.event_id])
-                            .returning(MatrixEvent.event_id)).first() is not None
+    return handled.remember(session, "txn:" + sha256("\n".join(ids).encode()).hexdigest(), now=now)
