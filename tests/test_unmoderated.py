@@ -169,17 +169,23 @@ def test_a_moderator_who_leaves_on_the_site_is_warned_and_the_administrators_are
     assert moderators_of(fresh(session), fresh(session).get(Chat, chat_id)).administrators
 
 
-def test_a_moderator_who_leaves_in_an_app_leaves_the_chat_to_the_administrators_who_are_told(
-        app, session, client, staff):
+def _lead_leaves_in_an_app(app, session, staff) -> tuple[int, dict]:
+    """The homeroom teacher's account and the parents' chat's room on the
+    homeserver; the leave event Synapse pushes when they leave in an app."""
     app.config["MATRIX_HS_TOKEN"] = "hs"
     org, _admin, lead, _teacher, _pending = staff
     chat = _chat(session, org, "parents", "5А")
     session.add_all([MatrixRoom(chat_id=chat.id, room_id="!p:school.test"),
                      MatrixAccount(user_id=lead.id, mxid="@s_lead:school.test")])
     session.commit()
-    chat_id = chat.id
-    leave = {"type": "m.room.member", "room_id": "!p:school.test", "event_id": "$leave1",
-             "sender": "@s_lead:school.test", "state_key": "@s_lead:school.test", "content": {"membership": "leave"}}
+    return chat.id, {"type": "m.room.member", "room_id": "!p:school.test", "event_id": "$leave1",
+                     "sender": "@s_lead:school.test", "state_key": "@s_lead:school.test",
+                     "content": {"membership": "leave"}}
+
+
+def test_a_moderator_who_leaves_in_an_app_leaves_the_chat_to_the_administrators_who_are_told(
+        app, session, client, staff):
+    chat_id, leave = _lead_leaves_in_an_app(app, session, staff)
     pushed = client.put("/_matrix/app/v1/transactions/1", json={"events": [leave]},
                         headers={"Authorization": "Bearer hs"})
     assert pushed.status_code == 200
@@ -218,14 +224,7 @@ def test_copies_of_a_moderators_leave_pushed_at_the_same_moment_are_handled_once
     """Synapse resends a push it got no answer for; copies racing each other
     all get 200 (no error for Synapse to retry on), and the leave is
     recorded, and the administrators told, once."""
-    app.config["MATRIX_HS_TOKEN"] = "hs"
-    org, _admin, lead, _teacher, _pending = staff
-    chat = _chat(session, org, "parents", "5А")
-    session.add_all([MatrixRoom(chat_id=chat.id, room_id="!p:school.test"),
-                     MatrixAccount(user_id=lead.id, mxid="@s_lead:school.test")])
-    session.commit()
-    leave = {"type": "m.room.member", "room_id": "!p:school.test", "event_id": "$leave-race",
-             "sender": "@s_lead:school.test", "state_key": "@s_lead:school.test", "content": {"membership": "leave"}}
+    _chat_id, leave = _lead_leaves_in_an_app(app, session, staff)
     copies = 6
     start = threading.Barrier(copies, timeout=60)
 
