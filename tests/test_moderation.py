@@ -4,6 +4,8 @@ import html
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
+
 from matrix_support import daytime_zone
 from test_chats import _rules
 from test_registration_roles import _chat, fresh
@@ -206,3 +208,29 @@ def test_the_member_list_marks_verified_teachers(app, client, session, auth, mak
     page = client.get(f"/chats/{chat.id}/members").text
     assert "Петрова О. И. · учитель · <span class=\"verified\">✓ подтверждён</span>" in page
     assert "Смирнова А. П. · родитель ·" not in page.replace("Смирнова А. П. · родитель</li>", "")
+
+
+def test_the_administrators_view_asks_the_same_number_of_queries_for_1_and_for_12_classes(
+        app, client, session, auth, make_org, make_user, make_member):
+    statements = []
+    engine = app.extensions["db"]["engine"]
+    count = lambda *args: statements.append(args[2])  # noqa: E731
+    sizes = {}
+    for units in ("2Б", "1А 1Б 1В 2А 2Б 2В 3А 3Б 3В 4А 4Б 4В"):
+        org = make_org(name=f"Школа {len(units)}", units=units)
+        admin = make_user(email=f"a{len(units)}@mail.ru")
+        make_member(admin, org, "admin")
+        org_id = org.id
+        session.commit()
+        auth.login(f"a{len(units)}@mail.ru")
+        client.get(f"/moderation/org/{org_id}")
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            page = client.get(f"/moderation/org/{org_id}")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert page.status_code == 200 and "Модераторы:" in html.unescape(page.text)
+        sizes[units.count(" ") + 1] = len(statements)
+        auth.logout()
+    assert sizes[1] == sizes[12]

@@ -18,7 +18,7 @@ from ..consent import operations as consent
 from ..core.errors import NotFound
 from ..db import get_session
 from ..models import Chat, Organisation
-from ..moderation.moderators import left_unmoderated, moderators_of, own_moderators
+from ..moderation.moderators import is_only_moderator, left_unmoderated, moderators_of
 from ..orgs.policy import QUIET_FROM, QUIET_UNTIL, is_quiet
 from ..people import parents, teachers
 from ..people.members import memberships_of
@@ -175,8 +175,8 @@ def leave(chat_id: int):
         # Leaving is a second step: the page asks, the member confirms (no script needed).
         if not chats.is_member(db, chat.id, current_user.id):
             abort(404)
-        sole = [u.id for u in own_moderators(db, chat.id)] == [current_user.id]
-        return render_template("chats/leave.html", chat=chat, form=form, sole_moderator=sole,
+        return render_template("chats/leave.html", chat=chat, form=form,
+                               sole_moderator=is_only_moderator(db, chat.id, current_user.id),
                                back=safe_next(form.next.data) or url_for("chats.mine"))
     try:
         row = chats.leave_chat(db, chat.id, user_id=current_user.id, now=now())

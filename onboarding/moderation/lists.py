@@ -2,6 +2,7 @@
 violations and removals; a member's own violations; the chat page's notes."""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from ..chats import operations as chats
 from ..models import Chat, ChatBlock, ChatRemoval, ChatViolation, Organisation, UnblockObjection, User
 from . import rules
-from .moderators import Moderators, moderators_of
+from .moderators import Moderators, moderators_for
 from .operations import OBJECTION_WINDOW, block_in_force, may_moderate, objection_open, violations_since_last_block
 
 
@@ -47,21 +48,36 @@ def _entries(session: Session, model, where) -> list[Entry]:
                   note=getattr(r, "note", None), record=r) for r, m, mod in rows]
 
 
+def _by_chat(entries: list[Entry]) -> dict[int, list[Entry]]:
+    grouped: dict[int, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        grouped[entry.record.chat_id].append(entry)
+    return grouped
+
+
+def _moderation_of(session: Session, chats_shown: list[Chat], *, now: datetime) -> list[ChatModeration]:
+    """Each chat's moderators, blocks in force, violations and removals in
+    force: a fixed number of queries however many chats."""
+    ids = [chat.id for chat in chats_shown]
+    moderators = moderators_for(session, chats_shown)
+    blocks = _by_chat(_entries(session, ChatBlock, [ChatBlock.chat_id.in_(ids), ChatBlock.ended_at.is_(None),
+                                                    ChatBlock.until > now]))
+    violations = _by_chat(_entries(session, ChatViolation, [ChatViolation.chat_id.in_(ids)]))
+    removals = _by_chat(_entries(session, ChatRemoval, [ChatRemoval.chat_id.in_(ids),
+                                                        ChatRemoval.lifted_at.is_(None)]))
+    return [ChatModeration(chat=chat, moderators=moderators[chat.id], blocks=blocks[chat.id],
+                           violations=violations[chat.id], removals=removals[chat.id]) for chat in chats_shown]
+
+
 def chat_moderation(session: Session, chat: Chat, *, now: datetime) -> ChatModeration:
-    view = ChatModeration(chat=chat)
-    view.moderators = moderators_of(session, chat)
-    view.blocks = _entries(session, ChatBlock, [ChatBlock.chat_id == chat.id, ChatBlock.ended_at.is_(None),
-                                                ChatBlock.until > now])
-    view.violations = _entries(session, ChatViolation, [ChatViolation.chat_id == chat.id])
-    view.removals = _entries(session, ChatRemoval, [ChatRemoval.chat_id == chat.id, ChatRemoval.lifted_at.is_(None)])
-    return view
+    return _moderation_of(session, [chat], now=now)[0]
 
 
 def org_moderation(session: Session, org_id: int, *, now: datetime) -> list[ChatModeration]:
     """The administrator's view: every chat of the organisation."""
-    chats_of_org = session.scalars(select(Chat).where(Chat.org_id == org_id, Chat.archived_at.is_(None))
-                                   .order_by(Chat.unit_id.is_(None), Chat.unit_id, Chat.id))
-    return [chat_moderation(session, chat, now=now) for chat in chats_of_org]
+    return _moderation_of(session, list(session.scalars(
+        select(Chat).where(Chat.org_id == org_id, Chat.archived_at.is_(None))
+        .order_by(Chat.unit_id.is_(None), Chat.unit_id, Chat.id))), now=now)
 
 
 def member_choices(session: Session, chat: Chat, moderator_id: int) -> list[tuple[str, str]]:
