@@ -21,8 +21,7 @@ _MEMBER_FIELDS = ("left_at", "role", "blocked_until")
 _CHAT_FIELDS = ("title", "archived_at")
 _USER_FIELDS = ("last_name", "first_name", "patronymic", "status")
 # Administrator rights in force (`members.holds_admin_rights`): an admin
-# membership, and the verified teacher status that vouches for it.
-_RIGHTS_ROLES = ("admin", "teacher")
+# membership's own (its verification follows the teacher status vouching for it).
 _RIGHTS_FIELDS = ("left_at", "verification")
 
 
@@ -54,7 +53,7 @@ def note_changes(session: Session, _flush_context) -> None:
             enqueue(session, "room", org_id=obj.org_id, chat_id=obj.id)
         elif isinstance(obj, User) and obj not in session.new and _changed(obj, _USER_FIELDS):
             enqueue(session, "account", org_id=None, user_id=obj.id)
-        elif (isinstance(obj, Membership) and obj.role in _RIGHTS_ROLES
+        elif (isinstance(obj, Membership) and obj.role == "admin"
               and (obj in session.new or _changed(obj, _RIGHTS_FIELDS))):
             rights_changed.add(obj.org_id)
     for org_id in sorted(rights_changed):
