@@ -13,7 +13,7 @@ from ..core import audit
 from ..core.errors import NotFound, PermissionDenied
 from ..models import ConsentRecord, Membership, ParentLink, Unit, User
 from ..people import accounts, members
-from ..people.parents import other_child_in_unit
+from ..people.parents import end_parent_membership, other_child_in_unit
 
 
 def record_consent(
@@ -203,16 +203,12 @@ def _pupil_left_unit(session: Session, result: Withdrawal, *, now: datetime) -> 
     for parent in result.parents:
         if other_child_in_unit(session, parent.id, pupil.id, unit.id):
             continue
-        held = session.scalars(select(Membership).where(
-            Membership.user_id == parent.id, Membership.unit_id == unit.id, Membership.role == "parent",
-            Membership.left_at.is_(None))).all()
-        for membership in held:
-            membership.left_at = now
+        ended = end_parent_membership(session, parent.id, unit.id, now=now)
         session.flush()
         members.forget_memberships(session)
         chats.leave_ineligible_chats(session, user_id=parent.id, org_id=unit.org_id, now=now,
                                      reason="child_consent_withdrawn")
-        if held:
+        if ended:
             result.parents_removed.append(parent)
     if result.record.given_by_email and result.record.given_by_email not in {p.email for p in result.parents}:
         result.consent_email = result.record.given_by_email

@@ -233,3 +233,13 @@ def other_child_in_unit(session: Session, parent_id: int, child_id: int, unit_id
         ParentLink.parent_id == parent_id, ParentLink.unit_id == unit_id, ParentLink.status == "confirmed",
         or_(ParentLink.child_id.is_(None),
             and_(ParentLink.child_id != child_id, ParentLink.child_id.in_(current_pupils))))).first() is not None
+
+
+def end_parent_membership(session: Session, parent_id: int, unit_id: int, *, now: datetime) -> bool:
+    """The parent's membership in the unit ends; True if they had one."""
+    held = session.scalars(select(Membership).where(
+        Membership.user_id == parent_id, Membership.unit_id == unit_id, Membership.role == "parent",
+        Membership.left_at.is_(None))).all()
+    for membership in held:
+        membership.left_at = now
+    return bool(held)

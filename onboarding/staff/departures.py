@@ -19,7 +19,7 @@ from ..moderation import moderators
 from ..people import accounts, members, parents
 from ..people.members import check_not_own
 from . import history, positions
-from .movement import end_parent_membership, pupil_membership
+from .movement import pupil_membership
 
 
 class SuccessorRequired(DomainError):
@@ -76,7 +76,7 @@ def pupil_leaves(session: Session, org_id: int, pupil_id: int, *, actor_id: int,
         parent = session.get(User, parent_id)
         result.parents.append(parent)
         if not parents.other_child_in_unit(session, parent_id, pupil_id, unit.id):
-            if end_parent_membership(session, parent_id, unit.id, now=now):
+            if parents.end_parent_membership(session, parent_id, unit.id, now=now):
                 result.parents_removed.append(parent)
     session.flush()
     members.forget_memberships(session)

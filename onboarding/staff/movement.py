@@ -65,17 +65,6 @@ def target_unit(session: Session, org_id: int, unit_id: int) -> Unit:
     return unit
 
 
-
-def end_parent_membership(session: Session, parent_id: int, unit_id: int, *, now: datetime) -> bool:
-    """The parent's membership in the unit ends; True if they had one."""
-    held = session.scalars(select(Membership).where(
-        Membership.user_id == parent_id, Membership.unit_id == unit_id, Membership.role == "parent",
-        Membership.left_at.is_(None))).all()
-    for membership in held:
-        membership.left_at = now
-    return bool(held)
-
-
 def transfer_pupil(session: Session, org_id: int, pupil_id: int, unit_id: int, *, actor_id: int,
                    now: datetime) -> Transfer:
     """Move a pupil to another unit of the organisation: a new membership
@@ -144,7 +133,7 @@ def _move_parent(session: Session, org_id: int, parent_id: int, pupil_id: int, f
         session.add(Membership(org_id=org_id, user_id=parent_id, unit_id=to_unit.id, role="parent",
                                created_at=now))
     if not parents.other_child_in_unit(session, parent_id, pupil_id, from_unit.id):
-        end_parent_membership(session, parent_id, from_unit.id, now=now)
+        parents.end_parent_membership(session, parent_id, from_unit.id, now=now)
     session.flush()
 
 
