@@ -20,20 +20,18 @@ def workbook(figures: Statistics) -> BytesIO:
     book = Workbook()
     book.remove(book.active)
     w, sw = words(figures.org.kind), statistics_words(figures.org.kind)
-    columns = [column for column in _unit_columns(figures.org.kind) if w.learners_join or not column[2]]
-    _sheet(book, str(w.units).capitalize(), [header for header, _value, _learners in columns],
-           [[value(unit) for _header, value, _learners in columns] for unit in [*figures.units, figures.total]])
+    _table(book, str(w.units).capitalize(), _unit_columns(figures.org.kind), [*figures.units, figures.total],
+           learners=w.learners_join)
     _sheet(book, _("Chats"), [_("Chat"), _("Members"), _("Share of the unit, %"), _("Messages this week")],
            [[chat.chat.title, chat.members, chat.share, chat.weeks.get(figures.this_week, 0)]
             for chat in figures.chats])
     _sheet(book, _("Messages by week"), [_("Chat"), _("Week from"), _("Messages")],
            [[chat.chat.title, week, count] for chat in figures.chats for week, count in sorted(chat.weeks.items())])
-    if w.learners_join:
-        _sheet(book, _("By week"), [_("Week from"), sw.learners_registered, _("Parents registered"), _("Messages")],
-               [[week.week, week.pupils, week.parents, week.messages] for week in figures.weeks])
-    else:
-        _sheet(book, _("By week"), [_("Week from"), _("Parents registered"), _("Messages")],
-               [[week.week, week.parents, week.messages] for week in figures.weeks])
+    _table(book, _("By week"), [(_("Week from"), lambda week: week.week, False),
+                                (sw.learners_registered, lambda week: week.pupils, True),
+                                (_("Parents registered"), lambda week: week.parents, False),
+                                (_("Messages"), lambda week: week.messages, False)],
+           figures.weeks, learners=w.learners_join)
     waiting = figures.waiting
     org_id = figures.org.id
     _sheet(book, _("Queues"), [_("Queue"), _("Waiting")], [
@@ -44,6 +42,14 @@ def workbook(figures: Statistics) -> BytesIO:
     book.save(stream)
     stream.seek(0)
     return stream
+
+
+def _table(book: Workbook, title: str, columns: list, rows: list, *, learners: bool) -> None:
+    """A sheet of these columns (head, value, about the learners?), the
+    learners' left out where they have no accounts (a kindergarten)."""
+    shown = [column for column in columns if learners or not column[2]]
+    _sheet(book, title, [head for head, _value, _about in shown], [[value(row) for _head, value, _about in shown]
+                                                                  for row in rows])
 
 
 def _unit_columns(kind: str) -> list[tuple[object, Callable[[UnitFigures], object], bool]]:
